@@ -1,0 +1,11 @@
+/**
+ * Injection tokens. `Symbol.for` so that two copies of the package in one process still agree.
+ *
+ * @example
+ * container.register(AUTH_PROVIDER, { useValue: new JwtProvider({ … }) });
+ */
+export const AUTH_PROVIDER: unique symbol = Symbol.for('nextmcp:AUTH_PROVIDER');
+export const SESSION_STORE: unique symbol = Symbol.for('nextmcp:SESSION_STORE');
+export const PERMISSION_MANIFEST: unique symbol = Symbol.for('nextmcp:PERMISSION_MANIFEST');
+/** Request scope: the caller's `AuthContext` (or `undefined`), in each request's child container. */
+export const AUTH_CONTEXT: unique symbol = Symbol.for('nextmcp:AUTH_CONTEXT');
