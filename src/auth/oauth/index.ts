@@ -1,0 +1,11 @@
+export * from './oauth-provider';
+export * from './oauth-state-store';
+export * from './memory-oauth-state-store';
+export * from './redis-oauth-state-store';
+export * from './oauth-errors';
+export * from './oauth-login-flow';
+export * from './oauth-routes';
+export { renderLoginPage, type LoginPageContent } from './login-page';
+export { createPkcePair, pkceChallengeFor, createOAuthState, type PkcePair } from './pkce';
+export { expandGoogleScopes } from './google-scopes';
+export type { GitHubRoleMapping, GitHubMemberships } from './github-role-mapping';

@@ -1,0 +1,93 @@
+import Redis from 'ioredis';
+import { hashToken } from '../token-hash';
+import { StateCollisionError, type OAuthStateStore, type PendingAuthorization } from './oauth-state-store';
+
+export interface RedisOAuthStateStoreOptions {
+  /**
+   * An existing connection, e.g. `RedisSessionStore.client`, so login state shares the session
+   * layer's connection. The store never closes a client it was given.
+   */
+  client?: Redis;
+  /** Connection URL, used when no `client` is given (default `redis://127.0.0.1:6379`). */
+  url?: string;
+  /** Prefix of every key (default `nextmcp:oauth-state:`). Keys are hashes of the state value. */
+  keyPrefix?: string;
+  /** Longest wait for one Redis command before failing closed (default 2 000 ms). */
+  commandTimeoutMs?: number;
+}
+
+/**
+ * Pending authorizations in Redis, for several replicas: the authorize request and the callback
+ * may land on different processes. `consume` is a single `GETDEL` (Redis 6.2+), so of two
+ * replicas racing on one state at most one gets it. A Redis that is down makes `save`/`consume`
+ * reject within `commandTimeoutMs`, so logins fail closed instead of hanging.
+ *
+ * @example
+ * const sessions = new RedisSessionStore({ url: process.env.REDIS_URL });
+ * const stateStore = new RedisOAuthStateStore({ client: sessions.client });
+ * const google = new GoogleOAuthProvider({ clientId, clientSecret, stateStore });
+ */
+export class RedisOAuthStateStore implements OAuthStateStore {
+  readonly client: Redis;
+  private readonly ownsClient: boolean;
+  private readonly keyPrefix: string;
+  private readonly commandTimeoutMs: number;
+
+  constructor(options: RedisOAuthStateStoreOptions = {}) {
+    this.keyPrefix = options.keyPrefix ?? 'nextmcp:oauth-state:';
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 2_000;
+    if (options.client) {
+      this.client = options.client;
+      this.ownsClient = false;
+    } else {
+      // One retry per command and a bounded connect: an unreachable Redis gives an error, not a queue.
+      this.client = new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+        maxRetriesPerRequest: 1,
+        connectTimeout: this.commandTimeoutMs,
+        commandTimeout: this.commandTimeoutMs,
+      });
+      this.ownsClient = true;
+    }
+  }
+
+  async save(state: string, authorization: PendingAuthorization, ttlSeconds: number): Promise<void> {
+    const ttlMs = Math.max(1, Math.round(ttlSeconds * 1000));
+    const stored = await this.bounded(
+      this.client.set(this.key(state), JSON.stringify(authorization), 'PX', ttlMs, 'NX'),
+      'save',
+    );
+    if (stored !== 'OK') throw new StateCollisionError();
+  }
+
+  async consume(state: string): Promise<PendingAuthorization | null> {
+    const raw = await this.bounded(this.client.getdel(this.key(state)), 'consume');
+    return raw === null ? null : (JSON.parse(raw) as PendingAuthorization);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  private key(state: string): string {
+    return `${this.keyPrefix}${hashToken(state)}`;
+  }
+
+  /** A shared client may queue commands forever while disconnected; this caps the wait. */
+  private async bounded<T>(command: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`OAuth state store: Redis ${what} did not answer within ${this.commandTimeoutMs} ms`)),
+        this.commandTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([command, timeout]);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('OAuth state store:')) throw error;
+      throw new Error(`OAuth state store: Redis ${what} failed: ${(error as Error).message}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
