@@ -100,7 +100,7 @@ export class JwtProvider implements AuthProvider {
   private readonly cache?: VerifiedTokenCache<AuthContextInit>;
 
   constructor(options: JwtProviderOptions) {
-    this.options = options;
+    this.options = { ...options }; // later edits to the caller's object must not change what is trusted
     this.name = options.name ?? 'jwt';
     this.clockTolerance = nonNegative(options.clockTolerance ?? 30, 'clockTolerance');
     if (options.maxTokenAge !== undefined) nonNegative(options.maxTokenAge, 'maxTokenAge');
@@ -117,7 +117,7 @@ export class JwtProvider implements AuthProvider {
       usernameClaim: options.usernameClaim,
     };
     const cacheSize = options.cacheSize ?? 1000;
-    if (cacheSize > 0) this.cache = new VerifiedTokenCache(cacheSize);
+    if (cacheSize !== 0) this.cache = new VerifiedTokenCache(cacheSize);
   }
 
   /** The algorithms this provider accepts, after defaults and validation. */
