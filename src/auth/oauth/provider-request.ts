@@ -48,7 +48,9 @@ export async function requestProviderJson(request: ProviderRequest): Promise<Pro
     });
     text = await response.text();
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    // Duck-typed: the DOMException may come from another realm (e.g. under a test runner's vm).
+    const name = (error as { name?: unknown } | null)?.name;
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
     throw fail('provider_unavailable', {
       detail: timedOut ? `timed out after ${request.timeoutMs} ms` : 'could not be reached',
     });
