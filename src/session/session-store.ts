@@ -1,0 +1,71 @@
+import type { SessionData } from './session-data';
+
+/** New tokens from a refresh (or re-authorization) response. */
+export interface TokenUpdate {
+  accessToken: string;
+  /** A rotated refresh token replaces the stored one; omitted keeps the stored one. */
+  refreshToken?: string;
+  /** Seconds from now; sets `expiresAt = now + expiresIn`. Omitted keeps the stored `expiresAt`. */
+  expiresIn?: number;
+}
+
+/** Stops a timer started by `startCleanup`. Calling it twice is harmless. */
+export type StopCleanup = () => void;
+
+/**
+ * Where sessions live. Every method is async. A session's identity is (provider, userId): github
+ * user "123" and google user "123" are two sessions, and a session from one provider is never
+ * returned for the other. A session saved without a provider has the identity ('', userId).
+ *
+ * Methods that take an optional `provider` and are called without one act on the user's only
+ * session; when the user has sessions from several providers they throw `AmbiguousSessionError`
+ * (`exists` just answers whether any exists). The user's sessions are found through a per-user
+ * index, never by scanning all sessions.
+ *
+ * Expiry: a session whose `expiresAt` has passed is still returned (by `load`, `findByAccessToken`,
+ * `exists`, `listUsers`) so the caller can tell "expired" from "unknown" and may still use its
+ * refresh token; callers check `isExpired()`. `cleanupExpired()` removes such sessions, and every
+ * store forgets a session by itself once it has been expired for `retainExpiredSeconds`
+ * (default one day; Redis through the key's TTL).
+ *
+ * @example
+ * const store: SessionStore = new MemorySessionStore();
+ * await store.save(new SessionData({ userId: '123', provider: 'github', accessToken }));
+ * const session = await store.findByAccessToken(accessToken);
+ * if (session && !session.isExpired()) { … }
+ * const stop = store.startCleanup(60_000);
+ */
+export interface SessionStore {
+  /** Creates or replaces the session for (session.provider, session.userId). */
+  save(session: SessionData): Promise<void>;
+  /** The session, or `null` when none exists. */
+  load(userId: string, provider?: string): Promise<SessionData | null>;
+  /** Whether something was removed. */
+  delete(userId: string, provider?: string): Promise<boolean>;
+  exists(userId: string, provider?: string): Promise<boolean>;
+  /** Distinct user ids that have at least one session. */
+  listUsers(): Promise<string[]>;
+  /** Removes every session; resolves to how many were removed. */
+  clearAll(): Promise<number>;
+  /**
+   * Replaces the tokens of an existing session (a refresh) and resolves to the updated session.
+   * The old access token stops finding the session; the new one finds it.
+   *
+   * @throws SessionNotFoundError when there is no such session.
+   */
+  updateTokens(userId: string, update: TokenUpdate, provider?: string): Promise<SessionData>;
+  /** Removes sessions whose `expiresAt` has passed; resolves to how many were removed. */
+  cleanupExpired(): Promise<number>;
+  /**
+   * The session whose current access token is `token`, through an index keyed by `hashToken(token)`
+   * (O(1), never a scan). An expired session is returned too: check `isExpired()`.
+   */
+  findByAccessToken(token: string): Promise<SessionData | null>;
+  /**
+   * Runs `cleanupExpired()` every `intervalMs` on an unref'd timer (it never keeps the process
+   * alive). Failures are reported with `console.warn` and do not stop the timer. `close()` stops it too.
+   */
+  startCleanup(intervalMs: number): StopCleanup;
+  /** Stops cleanup timers and releases connections the store opened itself. */
+  close(): Promise<void>;
+}
