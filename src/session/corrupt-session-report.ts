@@ -1,0 +1,42 @@
+import { CorruptSessionError } from './errors';
+
+/** What a store tells you when it sets aside a session it cannot read. Never contains a token. */
+export interface CorruptSessionReport {
+  /** The file path or Redis key that was unreadable. */
+  location: string;
+  /** Why, in our words (never the stored bytes). */
+  reason: string;
+  /** Where it was moved to (`*.corrupt`), so the rest of the store keeps working. */
+  quarantinedAs?: string;
+}
+
+export type CorruptSessionHandler = (report: CorruptSessionReport) => void;
+
+/** The default handler: one warning line. */
+export const warnAboutCorruptSession: CorruptSessionHandler = (report) => {
+  const moved = report.quarantinedAs ? `, moved to ${report.quarantinedAs}` : '';
+  console.warn(`[nextmcp] unreadable session at ${report.location}${moved}: ${report.reason}`);
+};
+
+/** Calls the handler; a throwing handler must not break the read that found the problem. */
+export function reportCorruptSession(handler: CorruptSessionHandler, report: CorruptSessionReport): void {
+  try {
+    handler(report);
+  } catch {
+    warnAboutCorruptSession(report);
+  }
+}
+
+/**
+ * Runs `read`; when it finds corrupt data, sets the data aside (`setAside` quarantines and reports)
+ * and answers null, so one bad record never breaks other users. Any other error propagates.
+ */
+export async function readOrSetAside<T>(read: () => T, setAside: (reason: string) => Promise<void> | void): Promise<T | null> {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof CorruptSessionError)) throw error;
+    await setAside(error.message);
+    return null;
+  }
+}
