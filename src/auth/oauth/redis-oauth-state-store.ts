@@ -45,7 +45,11 @@ export class RedisOAuthStateStore implements OAuthStateStore {
         maxRetriesPerRequest: 1,
         connectTimeout: this.commandTimeoutMs,
         commandTimeout: this.commandTimeoutMs,
+        disconnectTimeout: this.commandTimeoutMs,
       });
+      // Connection errors reach callers through the failing commands; without a listener ioredis
+      // would also print each one.
+      this.client.on('error', () => undefined);
       this.ownsClient = true;
     }
   }

@@ -1,0 +1,150 @@
+import Redis from 'ioredis';
+import { MemoryOAuthStateStore } from '../../src/auth/oauth/memory-oauth-state-store';
+import { RedisOAuthStateStore } from '../../src/auth/oauth/redis-oauth-state-store';
+import { StateCollisionError, type OAuthStateStore, type PendingAuthorization } from '../../src/auth/oauth/oauth-state-store';
+import { createOAuthState, createPkcePair, pkceChallengeFor } from '../../src/auth/oauth/pkce';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const pending = (): PendingAuthorization => ({
+  provider: 'github',
+  verifier: createPkcePair().verifier,
+  redirectUri: 'http://127.0.0.1:8080/oauth/callback',
+  scopes: ['read:user'],
+  createdAt: Date.now(),
+});
+
+describe('PKCE and state values', () => {
+  it('makes 43-character verifiers from the CSPRNG with the RFC 7636 S256 challenge', () => {
+    const pairs = Array.from({ length: 50 }, createPkcePair);
+    for (const pair of pairs) {
+      expect(pair.verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(pair.challenge).toBe(pkceChallengeFor(pair.verifier));
+    }
+    expect(new Set(pairs.map((p) => p.verifier)).size).toBe(50);
+    // RFC 7636 appendix B test vector.
+    expect(pkceChallengeFor('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  });
+
+  it('makes unguessable, distinct states', () => {
+    const states = new Set(Array.from({ length: 100 }, createOAuthState));
+    expect(states.size).toBe(100);
+    for (const state of states) expect(state.length).toBeGreaterThanOrEqual(43);
+  });
+});
+
+/** The contract every state store keeps. */
+function describeStateStore(name: string, make: () => OAuthStateStore, skip = () => false) {
+  describe(name, () => {
+    let store: OAuthStateStore;
+    beforeEach(() => {
+      if (!skip()) store = make();
+    });
+    afterEach(async () => {
+      if (!skip()) await store.close?.();
+    });
+
+    it('returns a saved authorization once, then never again', async () => {
+      if (skip()) return;
+      const state = createOAuthState();
+      const saved = pending();
+      await store.save(state, saved, 60);
+
+      expect(await store.consume(state)).toEqual(saved);
+      expect(await store.consume(state)).toBeNull();
+      expect(await store.consume(createOAuthState())).toBeNull();
+    });
+
+    it('lets exactly one of many concurrent consumers have a state', async () => {
+      if (skip()) return;
+      const state = createOAuthState();
+      await store.save(state, pending(), 60);
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.consume(state)));
+
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+    });
+
+    it('forgets an authorization after its TTL', async () => {
+      if (skip()) return;
+      const state = createOAuthState();
+      await store.save(state, pending(), 0.2);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+
+      expect(await store.consume(state)).toBeNull();
+    });
+
+    it('refuses to overwrite a pending state', async () => {
+      if (skip()) return;
+      const state = createOAuthState();
+      await store.save(state, pending(), 60);
+
+      await expect(store.save(state, pending(), 60)).rejects.toBeInstanceOf(StateCollisionError);
+    });
+  });
+}
+
+describeStateStore('MemoryOAuthStateStore', () => new MemoryOAuthStateStore());
+
+describe('MemoryOAuthStateStore bounds', () => {
+  it('keeps at most maxEntries pending authorizations', async () => {
+    const store = new MemoryOAuthStateStore({ maxEntries: 5 });
+    for (let i = 0; i < 20; i++) await store.save(createOAuthState(), pending(), 60);
+    expect(store.size).toBe(5);
+  });
+});
+
+let redisAvailable = false;
+beforeAll(async () => {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, retryStrategy: () => null });
+  try {
+    await probe.connect();
+    redisAvailable = (await probe.ping()) === 'PONG';
+  } catch {
+    redisAvailable = false;
+  } finally {
+    probe.disconnect();
+  }
+  if (!redisAvailable) {
+    if (process.env.NEXTMCP_REQUIRE_REDIS === '1') throw new Error(`Redis is required but not reachable at ${REDIS_URL}`);
+    console.warn(`Skipping RedisOAuthStateStore tests: no Redis at ${REDIS_URL} (set NEXTMCP_REQUIRE_REDIS=1 to fail instead)`);
+  }
+});
+
+const prefix = `nextmcp-test:${process.pid}:oauth-state:`;
+describeStateStore('RedisOAuthStateStore', () => new RedisOAuthStateStore({ url: REDIS_URL, keyPrefix: prefix }), () => !redisAvailable);
+
+describe('RedisOAuthStateStore across replicas', () => {
+  it('refuses a replayed state on another replica sharing a client connection', async () => {
+    if (!redisAvailable) return;
+    const shared = new Redis(REDIS_URL);
+    const replicaA = new RedisOAuthStateStore({ client: shared, keyPrefix: prefix });
+    const replicaB = new RedisOAuthStateStore({ url: REDIS_URL, keyPrefix: prefix });
+    try {
+      const state = createOAuthState();
+      await replicaA.save(state, pending(), 60);
+      const [a, b] = await Promise.all([replicaA.consume(state), replicaB.consume(state)]);
+
+      expect([a, b].filter((r) => r !== null)).toHaveLength(1);
+      // Keys are hashes: the state value itself is not in Redis.
+      expect(await shared.keys(`${prefix}*`)).not.toContain(`${prefix}${state}`);
+    } finally {
+      await replicaA.close();
+      await replicaB.close();
+      // A store given a client leaves it open for its owner.
+      expect(shared.status).toBe('ready');
+      shared.disconnect();
+    }
+  });
+
+  it('fails closed, within a bounded time, when Redis is unreachable', async () => {
+    const store = new RedisOAuthStateStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 500 });
+    const started = Date.now();
+    try {
+      await expect(store.save(createOAuthState(), pending(), 60)).rejects.toThrow(/OAuth state store/);
+      await expect(store.consume(createOAuthState())).rejects.toThrow(/OAuth state store/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      store.client.disconnect();
+    }
+  });
+});
