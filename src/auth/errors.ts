@@ -1,3 +1,5 @@
+import { JsonRpcError } from '../pipeline/json-rpc-error';
+
 /**
  * Typed auth errors. Each carries a JSON-RPC `code` and `data` exactly as DESIGN §4 fixes them, so
  * the same object becomes the JSON-RPC error on stdio and the body of a 401/403 over HTTP.
@@ -36,9 +38,9 @@ export interface AuthorizationErrorData {
 }
 
 /** Base of every auth error: a JSON-RPC error code, its data, and the HTTP status it maps to. */
-export abstract class NextMCPAuthError extends Error {
-  abstract readonly code: AuthErrorCode;
-  abstract readonly data: AuthenticationErrorData | AuthorizationErrorData;
+export abstract class NextMCPAuthError extends JsonRpcError {
+  declare readonly code: AuthErrorCode;
+  declare readonly data: AuthenticationErrorData | AuthorizationErrorData;
   abstract readonly httpStatus: number;
 
   /** The JSON-RPC error object (`{ code, message, data }`). */
@@ -57,20 +59,19 @@ export interface AuthenticationErrorOptions {
 
 /** -31001: no credentials, or credentials that are invalid, expired or could not be checked. */
 export class AuthenticationError extends NextMCPAuthError {
-  readonly code = AuthErrorCode.AUTHENTICATION_REQUIRED;
-  readonly data: AuthenticationErrorData;
+  declare readonly data: AuthenticationErrorData;
   readonly httpStatus: number;
 
   constructor(message = 'Authentication required', options: AuthenticationErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'AuthenticationError';
     const reason = options.reason ?? 'authentication_required';
-    this.data = {
+    super(AuthErrorCode.AUTHENTICATION_REQUIRED, message, {
       error: reason,
       providers: options.providers ?? [],
       required_scopes: options.requiredScopes ?? [],
       ...(options.authorizationUrl ? { authorization_url: options.authorizationUrl } : {}),
-    };
+    } satisfies AuthenticationErrorData);
+    if (options.cause !== undefined) this.cause = options.cause;
+    this.name = 'AuthenticationError';
     this.httpStatus = reason === 'provider_unavailable' ? 503 : 401;
   }
 
@@ -98,21 +99,19 @@ export interface AuthorizationErrorOptions {
 
 /** -31003: the caller is known but not allowed. */
 export class AuthorizationError extends NextMCPAuthError {
-  readonly code = AuthErrorCode.FORBIDDEN;
-  readonly data: AuthorizationErrorData;
+  declare readonly data: AuthorizationErrorData;
   readonly httpStatus = 403;
 
   constructor(message = 'Forbidden', options: AuthorizationErrorOptions = {}) {
-    super(message);
-    this.name = 'AuthorizationError';
-    this.data = {
+    super(AuthErrorCode.FORBIDDEN, message, {
       error: options.reason ?? 'forbidden',
       tool: options.tool ?? null,
       required_scopes: options.requiredScopes ?? [],
       missing_scopes: options.missingScopes ?? [],
       required_roles: options.requiredRoles ?? [],
       required_permissions: options.requiredPermissions ?? [],
-    };
+    } satisfies AuthorizationErrorData);
+    this.name = 'AuthorizationError';
   }
 
   get reason(): AuthorizationFailure {

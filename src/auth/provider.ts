@@ -46,6 +46,11 @@ export interface AuthProvider {
   authenticate(credentials: Credentials): Promise<AuthResult>;
   /** Which credential the provider reads; default `'bearer'` (`access_token`). */
   readonly credentialKind?: 'bearer' | 'api_key';
+  /**
+   * The audience(s) the provider itself verifies tokens against. When unset, the HTTP layer
+   * requires a token's `aud` claim (if it has one) to name the server's resource URL.
+   */
+  readonly audience?: string | readonly string[];
   /** For routing a JWT to the provider that trusts its `iss`. */
   acceptsIssuer?(issuer: string): boolean;
   describe?(): ProviderDescription;

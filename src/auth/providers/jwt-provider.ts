@@ -120,6 +120,11 @@ export class JwtProvider implements AuthProvider {
     if (cacheSize !== 0) this.cache = new VerifiedTokenCache(cacheSize);
   }
 
+  /** The audience(s) this provider verifies; when unset, HTTP checks `aud` against the resource URL. */
+  get audience(): string | readonly string[] | undefined {
+    return this.options.audience;
+  }
+
   /** The algorithms this provider accepts, after defaults and validation. */
   get algorithms(): readonly string[] {
     return this.key.algorithms;

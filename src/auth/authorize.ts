@@ -1,0 +1,89 @@
+import type { AuthContext } from './auth-context';
+import { AuthenticationError, AuthorizationError, ManifestViolationError, ScopeInsufficientError } from './errors';
+import { flatten, type AccessPolicy } from '../metadata/access-policy';
+
+export interface AuthorizeOptions {
+  /** The tool (or resource/prompt) name, reported in `data.tool`. */
+  target?: string | null;
+  /** Name of the provider that must have authenticated the caller, when the policy names one. */
+  providerName?: string;
+  /** Provider names listed in -31001 `data.providers`. */
+  providers?: string[];
+}
+
+/**
+ * THE access decision. Every path that decides whether a caller may use a target (decorators,
+ * functional wrappers, manifest entries, the global middleware, the HTTP pre-check, filtered
+ * listings) calls this with the policies that apply; they combine with AND.
+ *
+ * Throws `AuthenticationError` (-31001) when the caller must (re-)authenticate,
+ * `ScopeInsufficientError` (-31003, naming the full scope set and the missing ones),
+ * `ManifestViolationError` or `AuthorizationError` (-31003) otherwise. Returns when allowed.
+ */
+export function authorize(
+  policies: AccessPolicy | readonly AccessPolicy[],
+  auth: AuthContext | undefined,
+  options: AuthorizeOptions = {},
+): void {
+  const layers = Array.isArray(policies) ? (policies as readonly AccessPolicy[]) : [policies as AccessPolicy];
+  if (!layers.some((p) => p.requiresAuth)) return;
+  const requiredScopes = [...new Set(layers.flatMap((p) => p.scopes))];
+
+  if (!auth) {
+    throw new AuthenticationError('Authentication required', {
+      providers: options.providerName ? [options.providerName] : (options.providers ?? []),
+      requiredScopes,
+    });
+  }
+  if (options.providerName && auth.provider !== options.providerName) {
+    throw new AuthenticationError(`Authentication with provider "${options.providerName}" required`, {
+      providers: [options.providerName],
+      requiredScopes,
+    });
+  }
+
+  const roles = flatten(layers.flatMap((p) => p.roleSets));
+  const permissions = flatten(layers.flatMap((p) => p.permissionSets));
+  const details = {
+    tool: options.target ?? null,
+    requiredScopes,
+    requiredRoles: roles,
+    requiredPermissions: permissions,
+  };
+
+  const missingScopes = requiredScopes.filter((s) => !auth.hasScope(s));
+  if (missingScopes.length > 0) {
+    throw new ScopeInsufficientError(`Insufficient scope: missing ${missingScopes.join(', ')}`, {
+      ...details,
+      missingScopes,
+    });
+  }
+
+  for (const layer of layers) {
+    const Refusal = layer.origin === 'manifest' ? ManifestViolationError : AuthorizationError;
+    for (const anyOf of layer.roleSets) {
+      if (!anyOf.some((r) => auth.hasRole(r))) {
+        throw new Refusal(`Forbidden: requires one of the roles ${anyOf.join(', ')}`, details);
+      }
+    }
+    for (const anyOf of layer.permissionSets) {
+      if (!anyOf.some((p) => auth.hasPermission(p))) {
+        throw new Refusal(`Forbidden: requires one of the permissions ${anyOf.join(', ')}`, details);
+      }
+    }
+  }
+}
+
+/** `authorize()` as a boolean, for listings. */
+export function isAuthorized(
+  policies: AccessPolicy | readonly AccessPolicy[],
+  auth: AuthContext | undefined,
+  options: AuthorizeOptions = {},
+): boolean {
+  try {
+    authorize(policies, auth, options);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,167 @@
+import type { IncomingMessage } from 'node:http';
+import type { HttpAdmission, HttpRefusal, ResourceInfo } from '../../server/http/http-admission';
+import type { TargetRegistry } from '../../server/target-registry';
+import type { Target } from '../../metadata/targets';
+import { extractCredentials } from '../../pipeline/credentials';
+import type { AuthRuntime } from '../auth-runtime';
+import { ENFORCED_METHODS } from '../auth-middleware';
+import { authorize } from '../authorize';
+import type { AuthenticatedCaller } from '../caller-authenticator';
+import { AuthenticationError, AuthorizationError, ScopeInsufficientError } from '../errors';
+import type { Credentials } from '../provider';
+import { presentedCredential } from '../credential-routing';
+import { bearerChallenge } from './bearer-challenge';
+import { InvalidAuthRequestError, readHttpCredentials } from './http-credentials';
+import type { ProtectedResourceMetadata } from './protected-resource-metadata';
+
+interface RequestMessage {
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * The MCP authorization spec over HTTP: the server as an OAuth resource server. Every MCP request
+ * is authenticated and its calls pre-authorized here, before the SDK transport, so a refusal is a
+ * real 401 (with a `WWW-Authenticate` challenge pointing at the RFC 9728 metadata), a 403
+ * `insufficient_scope` naming every scope the call needs, or a 503 when the provider is down.
+ * The decision is the pipeline's own `authorize()` with the same policies.
+ */
+export class HttpAuthGate implements HttpAdmission {
+  // Refusals of requests that carried a token get `error="invalid_token"` in the challenge.
+  private readonly tokenSent = new WeakSet<Error>();
+
+  constructor(
+    private readonly runtime: AuthRuntime,
+    private readonly registry: TargetRegistry,
+    private readonly serverName: string,
+    private readonly authorizationServers?: string[],
+  ) {}
+
+  async admit(messages: readonly unknown[], req: IncomingMessage, resource: ResourceInfo) {
+    const requests = messages.filter(isRequestMessage);
+    const fromHeaders = readHttpCredentials(req);
+    const fromMessage = requests.length === 1 ? extractCredentials(requests[0].params, undefined) : undefined;
+    const credentials = fromHeaders || fromMessage ? { ...fromMessage, ...fromHeaders } : undefined;
+    try {
+      return await this.decide(requests, credentials, resource);
+    } catch (error) {
+      if (credentials && error instanceof Error) this.tokenSent.add(error);
+      throw error;
+    }
+  }
+
+  private async decide(requests: RequestMessage[], credentials: Credentials | undefined, resource: ResourceInfo) {
+    const required = this.runtime.requiredMiddleware;
+    // With no provider configured, credentials are passed on unverified (as ctx.credentials) for
+    // the application's own middleware; nothing here can check them.
+    const checkable = credentials && this.runtime.providerNames().length > 0 ? credentials : undefined;
+    let caller = checkable ? await this.authenticate(checkable, undefined, resource) : undefined;
+    if (!caller && required) {
+      throw new AuthenticationError('Authentication required', {
+        providers: required.resolvedProviders.map((p) => p.name),
+        requiredScopes: [...required.requiredScopes],
+      });
+    }
+    for (const request of requests) {
+      const target = this.targetOf(request);
+      if (!target) continue;
+      const layers = this.runtime.effectiveLayers(target);
+      if (!layers.some((p) => p.requiresAuth)) continue;
+      const providerName = this.runtime.providerNameOf(target.policy.provider, this.runtime.container);
+      if (checkable && (!caller || (providerName !== undefined && caller.auth.provider !== providerName))) {
+        caller = await this.authenticate(checkable, providerName, resource);
+      }
+      authorize(layers, caller?.auth, { target: target.name, providerName, providers: this.runtime.providerNames() });
+    }
+    const credential = credentials && presentedCredential(credentials);
+    return caller && credential ? { auth: caller.auth, token: credential.value } : undefined;
+  }
+
+  /** Authenticates, then checks the token was meant for this resource (RFC 8707 audience). */
+  private async authenticate(credentials: Credentials, providerName: string | undefined, resource: ResourceInfo): Promise<AuthenticatedCaller> {
+    const caller = await this.runtime.authenticateCredentials(credentials, providerName);
+    const provider = this.runtime.providers.get(caller.auth.provider);
+    const aud = caller.auth.claims.aud;
+    if (provider?.audience === undefined && aud !== undefined && !audienceIncludes(aud, resource.resourceUrl)) {
+      throw new AuthenticationError('The token was not issued for this resource', {
+        reason: 'invalid_token',
+        providers: [caller.auth.provider],
+      });
+    }
+    return caller;
+  }
+
+  private targetOf(request: RequestMessage): Target | undefined {
+    if (!ENFORCED_METHODS.has(request.method)) return undefined;
+    const params = request.params ?? {};
+    if (request.method === 'tools/call') return this.registry.tools.get(String(params.name));
+    if (request.method === 'prompts/get') return this.registry.prompts.get(String(params.name));
+    return this.registry.findResource(String(params.uri))?.target;
+  }
+
+  refusal(error: unknown, resource: ResourceInfo): HttpRefusal | undefined {
+    const resourceMetadata = resource.metadataUrl;
+    if (error instanceof InvalidAuthRequestError) {
+      return {
+        status: 400,
+        headers: { 'www-authenticate': bearerChallenge({ error: 'invalid_request', errorDescription: error.message, resourceMetadata }) },
+        error: { code: -32600, message: error.message },
+      };
+    }
+    if (error instanceof AuthenticationError) {
+      const headers: Record<string, string> = {};
+      if (error.httpStatus === 401) {
+        const scope = error.data.required_scopes.length > 0 ? error.data.required_scopes : (this.runtime.requiredMiddleware?.requiredScopes ?? []);
+        headers['www-authenticate'] = bearerChallenge({
+          error: this.tokenSent.has(error) ? 'invalid_token' : undefined,
+          errorDescription: this.tokenSent.has(error) ? error.message : undefined,
+          scope,
+          resourceMetadata,
+        });
+      } else {
+        headers['retry-after'] = '5';
+      }
+      return { status: error.httpStatus, headers, error: error.toJSONRPC() };
+    }
+    if (error instanceof ScopeInsufficientError) {
+      return {
+        status: 403,
+        headers: {
+          'www-authenticate': bearerChallenge({
+            error: 'insufficient_scope',
+            errorDescription: error.message,
+            scope: error.data.required_scopes,
+            resourceMetadata,
+          }),
+        },
+        error: error.toJSONRPC(),
+      };
+    }
+    if (error instanceof AuthorizationError) return { status: 403, headers: {}, error: error.toJSONRPC() };
+    return undefined;
+  }
+
+  protectedResourceMetadata(resource: ResourceInfo): ProtectedResourceMetadata {
+    const servers =
+      this.authorizationServers ??
+      [...new Set(this.runtime.providers.all().map((p) => p.describe?.().issuer).filter((i): i is string => typeof i === 'string'))];
+    const scopes = this.runtime.knownScopes();
+    return {
+      resource: resource.resourceUrl,
+      ...(servers.length > 0 && { authorization_servers: servers }),
+      ...(scopes.length > 0 && { scopes_supported: scopes }),
+      bearer_methods_supported: ['header'],
+      resource_name: this.serverName,
+    };
+  }
+}
+
+function isRequestMessage(message: unknown): message is RequestMessage {
+  return typeof message === 'object' && message !== null && typeof (message as RequestMessage).method === 'string' && 'id' in message;
+}
+
+function audienceIncludes(aud: unknown, resourceUrl: string): boolean {
+  const wanted = resourceUrl.replace(/\/$/, '');
+  const values = Array.isArray(aud) ? aud : [aud];
+  return values.some((v) => typeof v === 'string' && v.replace(/\/$/, '') === wanted);
+}

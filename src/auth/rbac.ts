@@ -1,0 +1,89 @@
+import type { AuthContext } from './auth-context';
+
+export interface PermissionDefinition {
+  name: string;
+  description?: string;
+}
+
+export interface RoleDefinition {
+  name: string;
+  description?: string;
+  permissions: Set<string>;
+}
+
+/** `loadFromConfig` input: lists or maps, as written in JSON/YAML. */
+export interface RBACConfig {
+  permissions?: (string | PermissionDefinition)[] | Record<string, { description?: string }>;
+  roles?:
+    | { name: string; description?: string; permissions?: string[] }[]
+    | Record<string, { description?: string; permissions?: string[] }>;
+}
+
+/**
+ * Role-based access control: roles grant permissions. Installed on the auth middleware, it
+ * expands a caller's roles into permissions on their `AuthContext`, so `@RequiresPermission`
+ * works for providers that only report roles.
+ *
+ * @example
+ * const rbac = new RBAC();
+ * rbac.defineRole('editor', 'Edits files', ['files:read', 'files:write']);
+ * mcp.use(createAuthMiddleware({ provider, rbac }));
+ */
+export class RBAC {
+  readonly roles = new Map<string, RoleDefinition>();
+  readonly permissions = new Map<string, PermissionDefinition>();
+
+  definePermission(name: string, description?: string): PermissionDefinition {
+    const permission = { name, description };
+    this.permissions.set(name, permission);
+    return permission;
+  }
+
+  defineRole(name: string, description?: string, permissions: string[] = []): RoleDefinition {
+    const role = this.roles.get(name) ?? { name, description, permissions: new Set<string>() };
+    role.description = description ?? role.description;
+    this.roles.set(name, role);
+    for (const p of permissions) this.assignPermissionToRole(name, p);
+    return role;
+  }
+
+  assignPermissionToRole(role: string, permission: string): void {
+    const definition = this.roles.get(role);
+    if (!definition) throw new Error(`RBAC: unknown role "${role}"`);
+    if (!this.permissions.has(permission)) this.definePermission(permission);
+    definition.permissions.add(permission);
+  }
+
+  /** The permissions the given roles grant. */
+  permissionsFor(roles: Iterable<string>): Set<string> {
+    const granted = new Set<string>();
+    for (const role of roles) for (const p of this.roles.get(role)?.permissions ?? []) granted.add(p);
+    return granted;
+  }
+
+  /** The context with its roles' permissions added. */
+  expand(auth: AuthContext): AuthContext {
+    const granted = this.permissionsFor(auth.roles);
+    if ([...granted].every((p) => auth.permissions.has(p))) return auth;
+    return auth.with({ permissions: [...auth.permissions, ...granted] });
+  }
+
+  loadFromConfig(config: RBACConfig): this {
+    const permissions = config.permissions ?? [];
+    const permissionList = Array.isArray(permissions)
+      ? permissions.map((p) => (typeof p === 'string' ? { name: p } : p))
+      : Object.entries(permissions).map(([name, p]) => ({ name, description: p?.description }));
+    for (const p of permissionList) this.definePermission(p.name, p.description);
+    const roles = config.roles ?? [];
+    const roleList = Array.isArray(roles) ? roles : Object.entries(roles).map(([name, r]) => ({ name, ...r }));
+    for (const r of roleList) this.defineRole(r.name, r.description, r.permissions ?? []);
+    return this;
+  }
+
+  toJSON(): RBACConfig {
+    return {
+      permissions: [...this.permissions.values()],
+      roles: [...this.roles.values()].map((r) => ({ name: r.name, description: r.description, permissions: [...r.permissions] })),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { assertMethod } from './decorator-target';
+import { PROMPT_METADATA } from './metadata-keys';
+import type { DtoClass } from './tool.decorator';
+
+export interface PromptArgumentSpec {
+  name: string;
+  description?: string;
+  required?: boolean;
+}
+
+export interface PromptOptions {
+  title?: string;
+  description?: string;
+  /** A DTO for the arguments (validated like tool input), or the arguments listed by hand. */
+  input?: DtoClass;
+  arguments?: PromptArgumentSpec[];
+  _meta?: Record<string, unknown>;
+}
+
+export interface PromptMetadata extends PromptOptions {
+  name?: string;
+}
+
+/**
+ * Registers a method as an MCP prompt. The handler receives `(args, ctx)` and returns a
+ * `GetPromptResult`, a string (one user message) or an array of messages.
+ *
+ * @example
+ * @Prompt('review', { description: 'Review code' })
+ * review({ code }: ReviewArgs) { return `Please review:\n${code}`; }
+ */
+export function Prompt(name?: string, options: PromptOptions = {}): MethodDecorator {
+  return (target, propertyKey, descriptor) => {
+    assertMethod('Prompt', target, propertyKey, descriptor);
+    if (name !== undefined && (typeof name !== 'string' || name === '')) {
+      throw new TypeError('@Prompt() name must be a non-empty string');
+    }
+    const metadata: PromptMetadata = { ...options, name };
+    Reflect.defineMetadata(PROMPT_METADATA, metadata, target, propertyKey);
+  };
+}

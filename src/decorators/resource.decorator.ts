@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { assertMethod } from './decorator-target';
+import { RESOURCE_METADATA } from './metadata-keys';
+
+export interface ResourceOptions {
+  /** Defaults to the method name. */
+  name?: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  _meta?: Record<string, unknown>;
+}
+
+export interface ResourceMetadata extends ResourceOptions {
+  uri: string;
+}
+
+/**
+ * Registers a method as an MCP resource. `uri` is a fixed URI or an RFC 6570 template
+ * (`users://{id}/profile`); the handler receives `(uri: URL, variables, ctx)` and returns a
+ * `ReadResourceResult`, a string (text) or an object (JSON text).
+ *
+ * @example
+ * @Resource('users://{id}/profile', { mimeType: 'application/json' })
+ * profile(uri: URL, { id }: { id: string }) { return { id }; }
+ */
+export function Resource(uri: string, options: ResourceOptions = {}): MethodDecorator {
+  return (target, propertyKey, descriptor) => {
+    assertMethod('Resource', target, propertyKey, descriptor);
+    if (typeof uri !== 'string' || uri === '') throw new TypeError('@Resource() needs a URI or URI template');
+    const metadata: ResourceMetadata = { ...options, uri };
+    Reflect.defineMetadata(RESOURCE_METADATA, metadata, target, propertyKey);
+  };
+}

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { assertMethod } from './decorator-target';
+import { TOOL_METADATA } from './metadata-keys';
+
+/** A JSON Schema object for tool input (`type: 'object'`). */
+export interface JsonObjectSchema {
+  type: 'object';
+  properties?: Record<string, object>;
+  required?: string[];
+  [key: string]: unknown;
+}
+
+/** A class whose instances are validated with class-validator decorators. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DtoClass = new (...args: any[]) => object;
+
+export interface ToolOptions {
+  /** Defaults to the method name. */
+  name?: string;
+  title?: string;
+  description?: string;
+  /**
+   * The input: a class-validator DTO class, or a plain JSON Schema object (arguments then reach
+   * the handler as sent). Defaults to the first parameter's design type when that is a class.
+   */
+  input?: DtoClass | JsonObjectSchema;
+  /** JSON Schema of `structuredContent`, advertised as `outputSchema`. */
+  outputSchema?: JsonObjectSchema;
+  annotations?: ToolAnnotations;
+  _meta?: Record<string, unknown>;
+}
+
+/**
+ * Registers a method as an MCP tool. The handler receives `(input, ctx: ToolContext)` and returns a
+ * `CallToolResult`, a string (text content) or an object (JSON text plus `structuredContent`).
+ *
+ * @example
+ * class GetUserInput { @IsString() user_id!: string }
+ * class UserTools {
+ *   @Tool({ description: 'Get user data' })
+ *   getUserData(input: GetUserInput, ctx: ToolContext) { return { user_id: input.user_id }; }
+ * }
+ */
+export function Tool(options: ToolOptions = {}): MethodDecorator {
+  return (target, propertyKey, descriptor) => {
+    assertMethod('Tool', target, propertyKey, descriptor);
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+      throw new TypeError(`@Tool() name must be a non-empty string`);
+    }
+    Reflect.defineMetadata(TOOL_METADATA, { ...options }, target, propertyKey);
+  };
+}

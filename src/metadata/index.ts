@@ -1,0 +1,3 @@
+export * from './access-policy';
+export * from './targets';
+export { scanClass } from './scanner';

@@ -1,0 +1,219 @@
+import 'reflect-metadata';
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import { ACCESS_METADATA, PROMPT_METADATA, RESOURCE_METADATA, TOOL_METADATA } from '../decorators/metadata-keys';
+import type { DtoClass, JsonObjectSchema, ToolOptions } from '../decorators/tool.decorator';
+import type { ResourceMetadata, ResourceOptions } from '../decorators/resource.decorator';
+import type { PromptArgumentSpec, PromptMetadata, PromptOptions } from '../decorators/prompt.decorator';
+import { policyFromRules, type AccessPolicy, type AccessRule } from './access-policy';
+import { dtoToJsonSchema } from './input-schema';
+import type { InputSpec, PromptTarget, ResourceTarget, Target, ToolTarget } from './targets';
+import type { ToolContext } from '../pipeline/tool-context';
+import { StartupError } from '../server/startup-error';
+
+/* The scanner is the only code that reads decorator metadata: decorators write, this compiles. */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Constructor = new (...args: any[]) => object;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type HandlerFn = (...args: any[]) => unknown;
+
+const EMPTY_INPUT: JsonObjectSchema = Object.freeze({ type: 'object', properties: {} }) as JsonObjectSchema;
+const NOT_DTOS = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Promise, Symbol, BigInt, Date, URL]);
+
+/** Turns a decorated class into targets. Instances are resolved from the request's container. */
+export function scanClass(cls: Constructor): Target[] {
+  if (typeof cls !== 'function') throw new StartupError('register() takes classes');
+  const classRules = ownRulesAlongChain(cls, undefined);
+  const targets: Target[] = [];
+  for (const method of methodNames(cls.prototype)) {
+    const proto = cls.prototype;
+    const tool: ToolOptions | undefined = Reflect.getMetadata(TOOL_METADATA, proto, method);
+    const resource: ResourceMetadata | undefined = Reflect.getMetadata(RESOURCE_METADATA, proto, method);
+    const prompt: PromptMetadata | undefined = Reflect.getMetadata(PROMPT_METADATA, proto, method);
+    const source = `${cls.name}.${String(method)}`;
+    const kinds = [tool, resource, prompt].filter(Boolean).length;
+    if (kinds === 0) {
+      if (ownRulesAlongChain(proto, method).length > 0) {
+        throw new StartupError(`${source} has auth decorators but no @Tool, @Resource or @Prompt`);
+      }
+      continue;
+    }
+    if (kinds > 1) throw new StartupError(`${source} has more than one of @Tool, @Resource, @Prompt`);
+    const policy = policyFromRules([...classRules, ...ownRulesAlongChain(proto, method)]);
+    const invoke = (...args: unknown[]) => {
+      const ctx = args[args.length - 1] as ToolContext;
+      const instance = ctx.container.resolve(cls) as Record<string | symbol, HandlerFn>;
+      return instance[method](...args);
+    };
+    const firstParam: unknown = (Reflect.getMetadata('design:paramtypes', proto, method) ?? [])[0];
+    const defaultName = String(method);
+    if (tool) targets.push(buildTool(tool.name ?? defaultName, tool, policy, source, invoke, firstParam));
+    if (resource) targets.push(buildResource(resource, resource.name ?? defaultName, policy, source, invoke));
+    if (prompt) targets.push(buildPrompt(prompt.name ?? defaultName, prompt, policy, source, invoke, firstParam));
+  }
+  if (targets.length === 0) {
+    throw new StartupError(`${cls.name} has no @Tool, @Resource or @Prompt methods`);
+  }
+  return targets;
+}
+
+/** `mcp.tool(name, opts, handler)`: reads the functional wrappers' rules from the handler. */
+export function scanToolFunction(name: string, options: ToolOptions, handler: HandlerFn): ToolTarget {
+  assertFunction(handler, `mcp.tool("${name}")`);
+  return buildTool(name, options, handlerPolicy(handler), `mcp.tool("${name}")`, handler, undefined);
+}
+
+export function scanResourceFunction(uri: string, options: ResourceOptions, handler: HandlerFn): ResourceTarget {
+  const source = `mcp.resource("${uri}")`;
+  assertFunction(handler, source);
+  return buildResource({ ...options, uri }, options.name ?? uri, handlerPolicy(handler), source, handler);
+}
+
+export function scanPromptFunction(name: string, options: PromptOptions, handler: HandlerFn): PromptTarget {
+  const source = `mcp.prompt("${name}")`;
+  assertFunction(handler, source);
+  return buildPrompt(name, options, handlerPolicy(handler), source, handler, undefined);
+}
+
+function buildTool(
+  name: string,
+  options: ToolOptions,
+  policy: AccessPolicy,
+  source: string,
+  invoke: HandlerFn,
+  firstParam: unknown,
+): ToolTarget {
+  assertName(name, source);
+  const { input, inputSchema } = resolveInput(options.input ?? dtoFromDesignType(firstParam), source);
+  return {
+    kind: 'tool',
+    name,
+    title: options.title,
+    description: options.description,
+    source,
+    policy,
+    inputSchema,
+    outputSchema: options.outputSchema,
+    annotations: options.annotations,
+    _meta: options._meta,
+    input,
+    invoke,
+  };
+}
+
+function buildResource(
+  metadata: ResourceMetadata,
+  name: string,
+  policy: AccessPolicy,
+  source: string,
+  invoke: HandlerFn,
+): ResourceTarget {
+  let template: UriTemplate | undefined;
+  // Any brace makes it a template, so an unclosed expression is reported instead of served literally.
+  if (/[{}]/.test(metadata.uri)) {
+    try {
+      template = new UriTemplate(metadata.uri);
+    } catch (error) {
+      throw new StartupError(`${source}: URI template "${metadata.uri}" does not parse: ${(error as Error).message}`);
+    }
+  } else if (!URL.canParse(metadata.uri)) {
+    throw new StartupError(`${source}: "${metadata.uri}" is not a URI`);
+  }
+  return {
+    kind: 'resource',
+    name,
+    uri: metadata.uri,
+    template,
+    title: metadata.title,
+    description: metadata.description,
+    mimeType: metadata.mimeType,
+    _meta: metadata._meta,
+    source,
+    policy,
+    invoke,
+  };
+}
+
+function buildPrompt(
+  name: string,
+  options: PromptOptions,
+  policy: AccessPolicy,
+  source: string,
+  invoke: HandlerFn,
+  firstParam: unknown,
+): PromptTarget {
+  assertName(name, source);
+  const { input, inputSchema } = resolveInput(options.input ?? dtoFromDesignType(firstParam), source);
+  return {
+    kind: 'prompt',
+    name,
+    title: options.title,
+    description: options.description,
+    _meta: options._meta,
+    source,
+    policy,
+    input,
+    arguments: options.arguments ?? argumentsFromSchema(inputSchema),
+    invoke,
+  };
+}
+
+function resolveInput(
+  input: DtoClass | JsonObjectSchema | undefined,
+  source: string,
+): { input: InputSpec; inputSchema: JsonObjectSchema } {
+  if (input === undefined) return { input: { kind: 'raw' }, inputSchema: EMPTY_INPUT };
+  if (typeof input === 'function') return { input: { kind: 'dto', dto: input }, inputSchema: dtoToJsonSchema(input, source) };
+  if (typeof input === 'object' && input !== null && input.type === 'object') {
+    return { input: { kind: 'raw' }, inputSchema: input };
+  }
+  throw new StartupError(`${source}: input must be a DTO class or a JSON Schema with type "object"`);
+}
+
+/** A first parameter typed as a class is the DTO; `unknown`, `any`, interfaces and builtins are not. */
+function dtoFromDesignType(type: unknown): DtoClass | undefined {
+  if (typeof type !== 'function' || NOT_DTOS.has(type)) return undefined;
+  return type as DtoClass;
+}
+
+function argumentsFromSchema(schema: JsonObjectSchema): PromptArgumentSpec[] {
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties ?? {}).map(([name, prop]) => ({
+    name,
+    description: (prop as { description?: string }).description,
+    required: required.has(name),
+  }));
+}
+
+function handlerPolicy(handler: HandlerFn): AccessPolicy {
+  return policyFromRules(Reflect.getOwnMetadata(ACCESS_METADATA, handler) ?? []);
+}
+
+/** Rules on `target` (a class, or a prototype method) and its ancestors, base class first. */
+function ownRulesAlongChain(target: object, method: string | symbol | undefined): AccessRule[] {
+  const chain: object[] = [];
+  for (let t: object | null = target; t && t !== Object.prototype && t !== Function.prototype; t = Object.getPrototypeOf(t)) {
+    chain.unshift(t);
+  }
+  return chain.flatMap<AccessRule>((t) =>
+    (method === undefined ? Reflect.getOwnMetadata(ACCESS_METADATA, t) : Reflect.getOwnMetadata(ACCESS_METADATA, t, method)) ?? [],
+  );
+}
+
+function methodNames(proto: object): (string | symbol)[] {
+  const names = new Set<string | symbol>();
+  for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const key of Reflect.ownKeys(p)) if (key !== 'constructor') names.add(key);
+  }
+  return [...names];
+}
+
+function assertName(name: string, source: string): void {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
+    throw new StartupError(`${source}: name must be a non-empty string of at most 128 characters`);
+  }
+}
+
+function assertFunction(handler: unknown, source: string): void {
+  if (typeof handler !== 'function') throw new StartupError(`${source}: handler must be a function`);
+}

@@ -1,0 +1,90 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { AuthContext } from '../auth/auth-context';
+import type { Credentials } from '../auth/provider';
+import type { SessionData } from '../session/session-data';
+import type { Target } from '../metadata/targets';
+import { AUTH_CONTEXT } from '../di/tokens';
+
+/** How the request arrived. */
+export type TransportKind = 'stdio' | 'http' | 'in-memory' | 'custom';
+
+export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
+
+export interface RequestContextInit {
+  method: string;
+  params: Record<string, unknown>;
+  target?: Target;
+  credentials?: Credentials;
+  auth?: AuthContext;
+  transport: TransportKind;
+  headers?: HeaderMap;
+  parentContainer: DependencyContainer;
+  signal: AbortSignal;
+  requestId: RequestId;
+  sessionId?: string;
+  /** Sends a notification tied to this request (progress, log messages). */
+  notify: (notification: { method: string; params?: Record<string, unknown> }) => Promise<void>;
+}
+
+/**
+ * Everything the pipeline knows about one request. Middleware reads and sets `auth`, `session`
+ * and `state`; `container` is a child container of the server's in which `AUTH_CONTEXT` is the
+ * caller's `AuthContext` (or `undefined`).
+ */
+export class RequestContext {
+  readonly method: string;
+  /** The tool, resource or prompt addressed (for `tools/call`, `resources/read`, `prompts/get`). */
+  target?: Target;
+  readonly params: Record<string, unknown>;
+  /** Credentials as the client sent them (unverified). */
+  credentials?: Credentials;
+  session?: SessionData;
+  readonly transport: TransportKind;
+  readonly headers: HeaderMap;
+  readonly signal: AbortSignal;
+  readonly requestId: RequestId;
+  /** The MCP session id (stateful HTTP), when there is one. */
+  readonly sessionId?: string;
+  /** Free-form state shared by middleware for this request. */
+  readonly state: Record<string | symbol, unknown> = {};
+  readonly notify: RequestContextInit['notify'];
+
+  private _auth?: AuthContext;
+  private _container?: DependencyContainer;
+  private readonly parentContainer: DependencyContainer;
+
+  constructor(init: RequestContextInit) {
+    this.method = init.method;
+    this.params = init.params;
+    this.target = init.target;
+    this.credentials = init.credentials;
+    this._auth = init.auth;
+    this.transport = init.transport;
+    this.headers = init.headers ?? {};
+    this.parentContainer = init.parentContainer;
+    this.signal = init.signal;
+    this.requestId = init.requestId;
+    this.sessionId = init.sessionId;
+    this.notify = init.notify;
+  }
+
+  /** The verified caller. Only server-side code sets it; nothing in the request can. */
+  get auth(): AuthContext | undefined {
+    return this._auth;
+  }
+
+  set auth(value: AuthContext | undefined) {
+    this._auth = value;
+  }
+
+  /** Request-scoped child container, created on first use. */
+  get container(): DependencyContainer {
+    if (!this._container) {
+      this._container = this.parentContainer.createChildContainer();
+      // A factory, not useValue: tsyringe ignores an undefined useValue, and auth may change later.
+      this._container.register(AUTH_CONTEXT, { useFactory: () => this._auth });
+    }
+    return this._container;
+  }
+}

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validate, type ValidationError } from 'class-validator';
+import { JsonRpcError, JsonRpcErrorCode } from './json-rpc-error';
+import type { InputSpec } from '../metadata/targets';
+
+export interface Violation {
+  property: string;
+  constraints: Record<string, string>;
+}
+
+/**
+ * Validates and transforms arguments for a target. DTO input goes through class-transformer and
+ * class-validator (unknown properties are stripped, values are never echoed back); raw input
+ * reaches the handler as sent. Invalid arguments are a JSON-RPC -32602 naming every violation.
+ */
+export async function validateArguments(input: InputSpec, args: unknown, targetName: string): Promise<unknown> {
+  if (input.kind === 'raw') return args ?? {};
+  const plain = args ?? {};
+  if (typeof plain !== 'object' || Array.isArray(plain)) {
+    throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": expected an object`);
+  }
+  const instance = plainToInstance(input.dto, plain) as object;
+  const errors = await validate(instance, {
+    whitelist: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length > 0) {
+    const violations = flattenErrors(errors);
+    const detail = violations
+      .map((v) => `${v.property}: ${Object.entries(v.constraints).map(([name, message]) => `${message} (${name})`).join('; ')}`)
+      .join('; ');
+    throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": ${detail}`, { violations });
+  }
+  return instance;
+}
+
+function flattenErrors(errors: ValidationError[], prefix = ''): Violation[] {
+  return errors.flatMap((error) => {
+    const property = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = error.constraints ? [{ property, constraints: error.constraints }] : [];
+    return [...own, ...flattenErrors(error.children ?? [], property)];
+  });
+}

@@ -1,0 +1,117 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
+import type { AuthRuntime } from '../../auth/auth-runtime';
+import { HttpAuthGate } from '../../auth/http/http-auth-gate';
+import { protectedResourceMetadataUrl } from '../../auth/http/protected-resource-metadata';
+import type { TargetRegistry } from '../target-registry';
+import { McpHttpEndpoint } from './mcp-http-endpoint';
+import { HostGuard, isLoopback } from './host-guard';
+import type { ResourceInfo } from './http-admission';
+import type { HttpListenOptions, HttpServerOptions, Listener } from './http-options';
+import { writeJsonRpcError } from './json-rpc-response';
+
+/** What the HTTP layer needs from a `NextMCP`. */
+export interface HttpHost {
+  name: string;
+  auth: AuthRuntime;
+  registry: TargetRegistry;
+  createServer(): McpServer;
+  /** Extra routes tried before the MCP endpoint (e.g. OAuth login); true when handled. */
+  httpRoutes: readonly ((req: IncomingMessage, res: ServerResponse) => boolean)[];
+}
+
+/** A Node request handler that can be closed (ending its MCP sessions). */
+export type HttpHandler = ((req: IncomingMessage, res: ServerResponse) => void) & { close(): Promise<void> };
+
+interface Wiring {
+  resource: () => ResourceInfo;
+  guard: () => HostGuard | undefined;
+}
+
+/**
+ * The HTTP surface of a server: RFC 9728 metadata at `/.well-known/oauth-protected-resource{path}`,
+ * extra routes (OAuth login), and the MCP endpoint at `path`, behind DNS-rebinding protection.
+ * For mounting in an existing app, `options.resourceUrl` (the public endpoint URL) is required.
+ */
+export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wiring?: Wiring): HttpHandler {
+  const path = normalizePath(options.path ?? '/mcp');
+  const { resource, guard } = wiring ?? mountedWiring(options);
+  const gate = new HttpAuthGate(host.auth, host.registry, host.name, options.authorizationServers);
+  const endpoint = new McpHttpEndpoint(() => host.createServer(), gate, resource, {
+    stateless: options.stateless ?? false,
+    maxBodyBytes: options.maxBodyBytes,
+    enableJsonResponse: options.enableJsonResponse,
+    maxSessions: options.maxSessions,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.use((req, res, next) => {
+    const refusal = guard()?.refuse(req);
+    if (refusal) return writeJsonRpcError(res, 403, { code: -32000, message: `Forbidden: ${refusal}` });
+    for (const route of host.httpRoutes) if (route(req, res)) return;
+    next();
+  });
+  const metadataPaths = [`/.well-known/oauth-protected-resource${path === '/' ? '' : path}`, '/.well-known/oauth-protected-resource'];
+  app.get(metadataPaths, (_req, res) => {
+    res.set('cache-control', 'max-age=300').json(gate.protectedResourceMetadata(resource()));
+  });
+  app.all(path, (req, res) => endpoint.handle(req, res));
+
+  const handler = ((req: IncomingMessage, res: ServerResponse) => app(req, res)) as HttpHandler;
+  handler.close = () => endpoint.close();
+  return handler;
+}
+
+function mountedWiring(options: HttpServerOptions): Wiring {
+  if (!options.resourceUrl) throw new TypeError('httpHandler() needs options.resourceUrl (the public URL of the MCP endpoint)');
+  const resource = resourceFor(options.resourceUrl);
+  const guard = options.allowedHosts ? new HostGuard(options) : undefined;
+  return { resource: () => resource, guard: () => guard };
+}
+
+/** Starts a Node HTTP server for the MCP endpoint; resolves once it listens. */
+export async function startHttpListener(host: HttpHost, options: HttpListenOptions): Promise<Listener & { url: URL }> {
+  const hostname = options.host ?? '127.0.0.1';
+  const path = normalizePath(options.path ?? '/mcp');
+  // Both depend on the bound port; no request can arrive before they are set.
+  let resource: ResourceInfo | undefined;
+  let guard: HostGuard | undefined;
+  const handler = createHttpHandler(host, { ...options, path }, { resource: () => resource!, guard: () => guard });
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = new URL(`http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}${path}`);
+  resource = resourceFor(options.resourceUrl ?? url.href);
+  if (isLoopback(hostname) || options.allowedHosts) {
+    guard = new HostGuard({ port: isLoopback(hostname) ? port : undefined, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
+  }
+  return {
+    url,
+    close: async () => {
+      await handler.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+export function resourceFor(resourceUrl: string): ResourceInfo {
+  return { resourceUrl, metadataUrl: protectedResourceMetadataUrl(resourceUrl) };
+}
+
+function normalizePath(path: string): string {
+  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  return withSlash.length > 1 ? withSlash.replace(/\/$/, '') : withSlash;
+}

@@ -1,0 +1,227 @@
+import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { scanClass, scanPromptFunction, scanResourceFunction, scanToolFunction, type Constructor, type HandlerFn } from '../metadata/scanner';
+import type { ToolOptions } from '../decorators/tool.decorator';
+import type { ResourceOptions } from '../decorators/resource.decorator';
+import type { PromptOptions } from '../decorators/prompt.decorator';
+import { toMiddleware, type Middleware, type MiddlewareLike } from '../pipeline/middleware';
+import { RequestPipeline } from '../pipeline/request-pipeline';
+import { createEnforcementStage } from '../pipeline/enforcement-stage';
+import type { TransportKind } from '../pipeline/request-context';
+import { AuthRuntime, type ToolListing } from '../auth/auth-runtime';
+import { TargetRegistry } from './target-registry';
+import { installProtocolHandlers } from './protocol-handlers';
+import { LiftingTransport } from './transports/lifting-transport';
+import { StdioServerTransport } from './transports/stdio-transport';
+import { startHttpListener, createHttpHandler, type HttpHandler, type HttpHost } from './http/http-app';
+import type { HttpServerOptions, Listener, ListenOptions } from './http/http-options';
+import { StartupError } from './startup-error';
+
+export interface NextMCPOptions {
+  name: string;
+  version: string;
+  title?: string;
+  /** Instructions for the model, sent in the `initialize` result. */
+  instructions?: string;
+  /** Where tool classes, providers and stores are resolved; default a child of tsyringe's root. */
+  container?: DependencyContainer;
+  /** `'authorized'` lists only what the caller may call; default `'all'`. */
+  toolListing?: ToolListing;
+  /** Register the seed's `get_auth_metadata` tool, returning `authMetadata()`. */
+  exposeAuthMetadata?: boolean;
+}
+
+/**
+ * An MCP server whose tools, resources and prompts are class methods (or functions) guarded by
+ * auth decorators and middleware, all decided by one pipeline.
+ *
+ * @example
+ * const mcp = new NextMCP({ name: 'My Server', version: '1.0.0' });
+ * mcp.use(createAuthMiddleware({ provider: new JwtProvider({ jwksUri, issuer, audience }) }));
+ * mcp.register(UserTools);
+ * mcp.tool('ping', { description: 'Health' }, async () => 'pong');
+ * const { url } = await mcp.listen({ transport: 'http', port: 8080 });
+ */
+export class NextMCP {
+  readonly container: DependencyContainer;
+  readonly registry = new TargetRegistry();
+  /** The server's auth setup (providers, installed middleware, manifests). */
+  readonly auth: AuthRuntime;
+
+  private readonly middlewares: Middleware[] = [];
+  private readonly pipeline: RequestPipeline;
+  private readonly classes = new Set<Constructor>();
+  /** Classes we registered as singletons (built at start-up); user-registered ones keep their scope. */
+  private readonly singletons = new Set<Constructor>();
+  private readonly connections = new Set<Server>();
+  private readonly listeners = new Set<Listener>();
+  private readonly closeHooks: (() => unknown)[] = [];
+  private readonly httpRoutes: ((req: IncomingMessage, res: ServerResponse) => boolean)[] = [];
+  private started = false;
+
+  constructor(readonly options: NextMCPOptions) {
+    if (!options || typeof options.name !== 'string' || typeof options.version !== 'string') {
+      throw new TypeError('new NextMCP({ name, version }) needs a name and a version');
+    }
+    this.container = options.container ?? rootContainer.createChildContainer();
+    this.auth = new AuthRuntime(this.container, this.registry, options.toolListing ?? 'all');
+    this.pipeline = new RequestPipeline(this.container, () => this.middlewares, [createEnforcementStage(this.auth)]);
+  }
+
+  /** Registers classes whose `@Tool`, `@Resource` and `@Prompt` methods become targets. */
+  register(...classes: Constructor[]): this {
+    this.assertNotStarted('register()');
+    for (const cls of classes) {
+      if (this.classes.has(cls)) throw new StartupError(`${cls.name} is already registered`);
+      for (const target of scanClass(cls)) this.registry.add(target);
+      this.classes.add(cls);
+      // Tool classes are singletons per server unless the user registered them otherwise.
+      if (!this.container.isRegistered(cls, true)) {
+        this.container.registerSingleton(cls);
+        this.singletons.add(cls);
+      }
+    }
+    return this;
+  }
+
+  /** Functional form: `mcp.tool('ping', {}, async (args, ctx) => 'pong')`. */
+  tool(name: string, options: Omit<ToolOptions, 'name'>, handler: HandlerFn): this {
+    this.assertNotStarted('tool()');
+    this.registry.add(scanToolFunction(name, options, handler));
+    return this;
+  }
+
+  resource(uri: string, options: ResourceOptions, handler: HandlerFn): this {
+    this.assertNotStarted('resource()');
+    this.registry.add(scanResourceFunction(uri, options, handler));
+    return this;
+  }
+
+  prompt(name: string, options: PromptOptions, handler: HandlerFn): this {
+    this.assertNotStarted('prompt()');
+    this.registry.add(scanPromptFunction(name, options, handler));
+    return this;
+  }
+
+  /** Adds global middleware; it wraps every request in `use()` order. */
+  use(middleware: MiddlewareLike): this {
+    this.middlewares.push(toMiddleware(middleware));
+    if (typeof middleware === 'object' && typeof middleware.onInstall === 'function') middleware.onInstall(this);
+    this.pipeline.invalidate();
+    return this;
+  }
+
+  /** Serves one connection over any SDK transport (e.g. one end of `InMemoryTransport.createLinkedPair()`). */
+  async connect(transport: Transport, kind?: TransportKind): Promise<Listener> {
+    this.start();
+    const server = this.createProtocolServer(kind ?? (transport instanceof InMemoryTransport ? 'in-memory' : 'custom'));
+    await server.connect(new LiftingTransport(transport));
+    return { close: () => server.close() };
+  }
+
+  /** `{ transport: 'stdio' }` or `{ transport: 'http', host, port, path, stateless, … }`. */
+  async listen(options: ListenOptions): Promise<Listener> {
+    this.start();
+    let listener: Listener;
+    if (options.transport === 'stdio') {
+      const server = this.createProtocolServer('stdio');
+      await server.connect(new StdioServerTransport());
+      listener = { close: () => server.close() };
+    } else if (options.transport === 'http') {
+      listener = await startHttpListener(this.httpHost(), options);
+    } else {
+      throw new TypeError(`unknown transport ${(options as { transport?: unknown }).transport}`);
+    }
+    this.listeners.add(listener);
+    return {
+      url: listener.url,
+      close: async () => {
+        this.listeners.delete(listener);
+        await listener.close();
+      },
+    };
+  }
+
+  /** A Node `(req, res)` handler serving the MCP endpoint (and auth metadata) for an existing HTTP app. */
+  httpHandler(options: HttpServerOptions = {}): HttpHandler {
+    this.start();
+    const handler = createHttpHandler(this.httpHost(), options);
+    this.closeHooks.push(() => handler.close());
+    return handler;
+  }
+
+  /** Runs `hook` on `close()` (e.g. to stop a session store's cleanup timer). */
+  onClose(hook: () => unknown): void {
+    this.closeHooks.push(hook);
+  }
+
+  /** Closes every connection and listener and runs close hooks. */
+  async close(): Promise<void> {
+    const closing: Promise<unknown>[] = [...this.listeners].map((l) => l.close());
+    closing.push(...[...this.connections].map((s) => s.close()));
+    closing.push(...this.closeHooks.splice(0).map(async (hook) => hook()));
+    this.listeners.clear();
+    await Promise.allSettled(closing);
+  }
+
+  /** Checks the whole configuration once, before the first connection. */
+  private start(): void {
+    if (this.started) return;
+    this.auth.start();
+    for (const cls of this.singletons) this.instantiate(cls);
+    this.started = true;
+  }
+
+  /** Builds singletons at start-up so a missing dependency is a start-up error, not a failed call. */
+  private instantiate(cls: Constructor): void {
+    try {
+      this.container.resolve(cls);
+    } catch (error) {
+      throw new StartupError(
+        `Cannot construct ${cls.name}: ${(error as Error).message}. ` +
+          'Classes with constructor parameters need @injectable() and registered dependencies.',
+      );
+    }
+  }
+
+  private createProtocolServer(kind: TransportKind): Server {
+    const server = new Server(
+      { name: this.options.name, version: this.options.version, ...(this.options.title && { title: this.options.title }) },
+      {
+        capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, logging: {} },
+        ...(this.options.instructions && { instructions: this.options.instructions }),
+      },
+    );
+    installProtocolHandlers(server, this.registry, this.pipeline, this.auth, kind);
+    this.connections.add(server);
+    server.onclose = () => this.connections.delete(server);
+    return server;
+  }
+
+  private httpHost(): HttpHost {
+    return {
+      name: this.options.name,
+      auth: this.auth,
+      registry: this.registry,
+      createServer: () => this.createProtocolServer('http'),
+      httpRoutes: this.httpRoutes,
+    };
+  }
+
+  /**
+   * Adds an HTTP route tried before the MCP endpoint (e.g. OAuth login routes); it returns true
+   * when it handled the request.
+   */
+  addHttpRoute(route: (req: IncomingMessage, res: ServerResponse) => boolean): this {
+    this.httpRoutes.push(route);
+    return this;
+  }
+
+  private assertNotStarted(what: string): void {
+    if (this.started) throw new StartupError(`${what} must be called before the server starts`);
+  }
+}

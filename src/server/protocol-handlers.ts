@@ -1,0 +1,142 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  type CallToolResult,
+  type ListPromptsResult,
+  type ListResourcesResult,
+  type ListResourceTemplatesResult,
+  type ListToolsResult,
+  type Tool as ToolDescriptor,
+} from '@modelcontextprotocol/sdk/types.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestPipeline, Extra } from '../pipeline/request-pipeline';
+import type { RequestContext, TransportKind } from '../pipeline/request-context';
+import { POLICY_ENFORCED } from '../pipeline/enforcement-stage';
+import { createToolContext } from '../pipeline/tool-context';
+import { validateArguments } from '../pipeline/validation';
+import { toCallToolResult, toErrorResult, toGetPromptResult, toReadResourceResult } from '../pipeline/results';
+import { JsonRpcError, JsonRpcErrorCode } from '../pipeline/json-rpc-error';
+import type { Target, ToolTarget } from '../metadata/targets';
+import type { TargetRegistry } from './target-registry';
+
+/** What the handlers need from the server beyond the registry and pipeline. */
+export interface ListingPolicy {
+  /** Whether `target` appears in a listing for this caller. */
+  isListed(target: Target, ctx: RequestContext): boolean;
+  /** `_meta` entries describing a tool's requirements (merged into its `_meta`). */
+  describeTool(target: ToolTarget): Record<string, unknown> | undefined;
+  /** Whether a tool is marked destructive (e.g. a `dangerous` manifest entry). */
+  isDangerous(target: ToolTarget): boolean;
+}
+
+/** Registers our handlers for tools, resources and prompts on one low-level SDK `Server`. */
+export function installProtocolHandlers(
+  server: Server,
+  registry: TargetRegistry,
+  pipeline: RequestPipeline,
+  listing: ListingPolicy,
+  transport: TransportKind,
+): void {
+  const run = (method: string, params: Record<string, unknown> | undefined, extra: Extra, target: Target | undefined, terminal: (ctx: RequestContext) => Promise<unknown>) =>
+    pipeline.run(method, params, extra, transport, target, terminal);
+
+  server.setRequestHandler(ListToolsRequestSchema, (request, extra) =>
+    run(request.method, request.params, extra, undefined, async (ctx) => {
+      const tools = [...registry.tools.values()].filter((t) => listing.isListed(t, ctx)).map((t) => describeTool(t, listing));
+      return { tools } satisfies ListToolsResult;
+    }) as Promise<ListToolsResult>,
+  );
+
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const target = registry.tools.get(request.params.name);
+    return run(request.method, request.params, extra, target, async (ctx) => {
+      if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown tool: ${request.params.name}`);
+      const args = await validateArguments(target.input, request.params.arguments, target.name);
+      const toolCtx = createToolContext(ctx, ctx.state[POLICY_ENFORCED] === true);
+      try {
+        return toCallToolResult(await target.invoke(args, toolCtx));
+      } catch (error) {
+        if (isProtocolError(error)) throw error;
+        return toErrorResult(error);
+      }
+    }) as Promise<CallToolResult>;
+  });
+
+  server.setRequestHandler(ListResourcesRequestSchema, (request, extra) =>
+    run(request.method, request.params, extra, undefined, async (ctx) => {
+      const resources = [...registry.resources.values()]
+        .filter((r) => listing.isListed(r, ctx))
+        .map((r) => withoutUndefined({ uri: r.uri, name: r.name, title: r.title, description: r.description, mimeType: r.mimeType, _meta: r._meta }));
+      return { resources } as ListResourcesResult;
+    }) as Promise<ListResourcesResult>,
+  );
+
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, (request, extra) =>
+    run(request.method, request.params, extra, undefined, async (ctx) => {
+      const resourceTemplates = registry.resourceTemplates
+        .filter((r) => listing.isListed(r, ctx))
+        .map((r) => withoutUndefined({ uriTemplate: r.uri, name: r.name, title: r.title, description: r.description, mimeType: r.mimeType, _meta: r._meta }));
+      return { resourceTemplates } as ListResourceTemplatesResult;
+    }) as Promise<ListResourceTemplatesResult>,
+  );
+
+  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => {
+    const found = registry.findResource(request.params.uri);
+    return run(request.method, request.params, extra, found?.target, async (ctx) => {
+      if (!found) throw new JsonRpcError(JsonRpcErrorCode.RESOURCE_NOT_FOUND, `Resource not found: ${request.params.uri}`, { uri: request.params.uri });
+      const toolCtx = createToolContext(ctx, ctx.state[POLICY_ENFORCED] === true);
+      const value = await found.target.invoke(new URL(request.params.uri), found.variables, toolCtx);
+      return toReadResourceResult(value, request.params.uri, found.target.mimeType);
+    }) as never;
+  });
+
+  server.setRequestHandler(ListPromptsRequestSchema, (request, extra) =>
+    run(request.method, request.params, extra, undefined, async (ctx) => {
+      const prompts = [...registry.prompts.values()]
+        .filter((p) => listing.isListed(p, ctx))
+        .map((p) => withoutUndefined({ name: p.name, title: p.title, description: p.description, arguments: p.arguments, _meta: p._meta }));
+      return { prompts } as ListPromptsResult;
+    }) as Promise<ListPromptsResult>,
+  );
+
+  server.setRequestHandler(GetPromptRequestSchema, (request, extra) => {
+    const target = registry.prompts.get(request.params.name);
+    return run(request.method, request.params, extra, target, async (ctx) => {
+      if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown prompt: ${request.params.name}`);
+      const args = await validateArguments(target.input, request.params.arguments, target.name);
+      const toolCtx = createToolContext(ctx, ctx.state[POLICY_ENFORCED] === true);
+      return toGetPromptResult(await target.invoke(args, toolCtx), target.description);
+    }) as never;
+  });
+}
+
+/** Errors that must reach the client as JSON-RPC errors, not as `isError` results. */
+function isProtocolError(error: unknown): boolean {
+  return error instanceof JsonRpcError || error instanceof McpError;
+}
+
+function describeTool(target: ToolTarget, listing: ListingPolicy): ToolDescriptor {
+  const authMeta = listing.describeTool(target);
+  const annotations = listing.isDangerous(target) ? { ...target.annotations, destructiveHint: true } : target.annotations;
+  const _meta = authMeta || target._meta ? { ...target._meta, ...authMeta } : undefined;
+  return withoutUndefined({
+    name: target.name,
+    title: target.title,
+    description: target.description,
+    inputSchema: target.inputSchema as ToolDescriptor['inputSchema'],
+    outputSchema: target.outputSchema as ToolDescriptor['outputSchema'],
+    annotations,
+    _meta,
+  }) as ToolDescriptor;
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
+  for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
+  return value;
+}

@@ -1,0 +1,80 @@
+import process from 'node:process';
+import type { Readable, Writable } from 'node:stream';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { liftAuthMember } from '../../pipeline/credentials';
+
+const MAX_LINE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Newline-delimited JSON-RPC over stdin/stdout, like the SDK's stdio transport, except that the
+ * seed's top-level `auth` member is lifted into `params._meta.auth` before schema validation
+ * (the SDK's transport would reject the whole message).
+ */
+export class StdioServerTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private buffer: Buffer = Buffer.alloc(0);
+  private started = false;
+
+  constructor(
+    private readonly stdin: Readable = process.stdin,
+    private readonly stdout: Writable = process.stdout,
+  ) {}
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    for (let newline = this.buffer.indexOf(0x0a); newline !== -1; newline = this.buffer.indexOf(0x0a)) {
+      const line = this.buffer.toString('utf8', 0, newline).replace(/\r$/, '');
+      this.buffer = this.buffer.subarray(newline + 1);
+      if (line.trim() !== '') this.deliver(line);
+    }
+    if (this.buffer.length > MAX_LINE_BYTES) {
+      this.buffer = Buffer.alloc(0);
+      this.onerror?.(new Error(`stdio message larger than ${MAX_LINE_BYTES} bytes dropped`));
+    }
+  };
+
+  private readonly onStreamError = (error: Error): void => this.onerror?.(error);
+  private readonly onEnd = (): void => void this.close();
+
+  private deliver(line: string): void {
+    let message: JSONRPCMessage;
+    try {
+      message = JSONRPCMessageSchema.parse(liftAuthMember(JSON.parse(line)));
+    } catch {
+      // The line may hold credentials: report that it was invalid, never its content.
+      this.onerror?.(new Error('invalid JSON-RPC message on stdin'));
+      return;
+    }
+    this.onmessage?.(message);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error('StdioServerTransport already started');
+    this.started = true;
+    this.stdin.on('data', this.onData);
+    this.stdin.on('error', this.onStreamError);
+    this.stdin.on('end', this.onEnd);
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stdout.write(JSON.stringify(message) + '\n')) resolve();
+      else this.stdout.once('drain', resolve);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.stdin.off('data', this.onData);
+    this.stdin.off('error', this.onStreamError);
+    this.stdin.off('end', this.onEnd);
+    if (this.stdin.listenerCount('data') === 0) this.stdin.pause();
+    this.buffer = Buffer.alloc(0);
+    this.onclose?.();
+  }
+}

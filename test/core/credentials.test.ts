@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { NextMCP, type ToolContext } from '../../src';
+import { connectTestClient } from '../../src/testing';
+
+function credentialServer() {
+  const mcp = new NextMCP({ name: 'creds', version: '1' });
+  mcp.tool('credentials', {}, async (_args: unknown, ctx: ToolContext) => ({
+    credentials: ctx.request.credentials ?? null,
+    transport: ctx.request.transport,
+    auth: ctx.auth ?? null,
+  }));
+  return mcp;
+}
+
+/** Sends raw JSON-RPC (which the SDK Client cannot produce) and resolves with the response. */
+async function rawInMemoryCall(mcp: NextMCP, message: Record<string, unknown>): Promise<JSONRPCMessage> {
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await mcp.connect(serverSide);
+  const response = new Promise<JSONRPCMessage>((resolve) => {
+    clientSide.onmessage = resolve;
+  });
+  await clientSide.start();
+  await clientSide.send(message as JSONRPCMessage);
+  const result = await response;
+  await clientSide.close();
+  return result;
+}
+
+function structured(response: JSONRPCMessage): Record<string, unknown> {
+  return (response as unknown as { result: { structuredContent: Record<string, unknown> } }).result.structuredContent;
+}
+
+describe('credential extraction', () => {
+  it('reads params._meta.auth sent by the SDK client', async () => {
+    const { client, close } = await connectTestClient(credentialServer(), { credentials: { access_token: 'tok-meta' } });
+    const result = await client.callTool({ name: 'credentials', arguments: {} });
+    await close();
+    expect(result.structuredContent).toMatchObject({ credentials: { access_token: 'tok-meta' }, transport: 'in-memory', auth: null });
+  });
+
+  it("lifts the seed's top-level JSON-RPC auth member into ctx.credentials (in memory)", async () => {
+    const response = await rawInMemoryCall(credentialServer(), {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'credentials', arguments: {} },
+      auth: { access_token: 'tok-top', provider: 'google' },
+    });
+    expect(structured(response).credentials).toEqual({ access_token: 'tok-top', provider: 'google' });
+  });
+
+  it('ignores an injected _auth_context: a client can never set ctx.auth', async () => {
+    const response = await rawInMemoryCall(credentialServer(), {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: {
+        name: 'credentials',
+        arguments: { _auth_context: { userId: 'admin', scopes: ['*'] } },
+        _auth_context: { userId: 'admin' },
+        _meta: { _auth_context: { userId: 'admin' } },
+      },
+    });
+    expect(structured(response).auth).toBeNull();
+    expect(structured(response).credentials).toBeNull();
+  });
+
+  it("lifts the top-level auth member on stdio", async () => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/fixtures/stdio-server.ts'], {
+      cwd: `${__dirname}/../..`,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      const lines = createInterface({ input: child.stdout! });
+      const responses: Record<string, unknown>[] = [];
+      const next = () => once(lines, 'line').then(([line]) => JSON.parse(line as string));
+      const send = (m: unknown) => child.stdin!.write(JSON.stringify(m) + '\n');
+      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+      responses.push(await next());
+      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'credentials', arguments: {} }, auth: { access_token: 'tok-stdio' } });
+      responses.push(await next());
+      expect(responses[0]).toMatchObject({ id: 1, result: { serverInfo: { name: 'stdio-fixture' } } });
+      expect(responses[1]).toMatchObject({
+        id: 2,
+        result: { structuredContent: { credentials: { access_token: 'tok-stdio' }, transport: 'stdio' } },
+      });
+    } finally {
+      child.kill();
+    }
+  }, 30_000);
+});
