@@ -22,6 +22,8 @@ export interface OAuthRoutesOptions {
    * route (the CLI's loopback listener).
    */
   bindStateToBrowser?: boolean;
+  /** Told about every callback that did not end in a login (after the browser got its page). */
+  onFailure?(error: unknown): void;
   /** The page shown after a login without `returnTo`. */
   renderSuccess?(result: OAuthLoginResult): LoginPageContent;
 }
@@ -98,12 +100,14 @@ export function createOAuthRoutes(flow: OAuthLoginFlow, options: OAuthRoutesOpti
     try {
       result = await flow.complete(url.searchParams);
     } catch (error) {
-      return sendPage(res, statusFor(error), failurePage(error), clearCookie);
+      sendPage(res, statusFor(error), failurePage(error), clearCookie);
+      return options.onFailure?.(error);
     }
     try {
       await options.onLogin(result, req);
-    } catch {
-      return sendPage(res, 500, { title: 'Login failed', message: 'The login could not be recorded. Try again.' }, clearCookie);
+    } catch (error) {
+      sendPage(res, 500, { title: 'Login failed', message: 'The login could not be recorded. Try again.' }, clearCookie);
+      return options.onFailure?.(error);
     }
     if (result.returnTo) {
       res.writeHead(303, { Location: result.returnTo, ...PAGE_HEADERS, ...clearCookie }).end();
