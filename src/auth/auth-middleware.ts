@@ -4,7 +4,9 @@ import { OPEN_POLICY, type AccessPolicy } from '../metadata/access-policy';
 import type { MiddlewareObject } from '../pipeline/middleware';
 import type { RequestContext } from '../pipeline/request-context';
 import { extractCredentials, CREDENTIALS_KEY } from '../pipeline/credentials';
-import { AUTH_PROVIDER, PERMISSION_MANIFEST } from '../di/tokens';
+import { AUTH_PROVIDER, PERMISSION_MANIFEST, SESSION_STORE } from '../di/tokens';
+import type { SessionStore } from '../session/session-store';
+import { MemorySessionStore } from '../session/memory-store';
 import type { AuthProvider } from './provider';
 import { isAuthProvider } from './provider-registry';
 import type { PermissionManifest } from './manifest';
@@ -26,13 +28,15 @@ export interface AuthMiddlewareOptions {
   /** REQUIRED (default), OPTIONAL (authenticate when credentials are sent) or NONE. */
   requirement?: AuthRequirement;
   /** Where provider sessions live; omitted → `SESSION_STORE` from DI, else in memory. */
-  sessionStore?: unknown;
+  sessionStore?: SessionStore;
   /** Per-tool requirements; omitted → `PERMISSION_MANIFEST` from DI, if registered. */
   manifest?: PermissionManifest;
   /** Scopes every enforced call needs (ALL of them), with REQUIRED. */
   requiredScopes?: string[];
   /** Refresh provider tokens that are about to expire (default true). */
   autoRefreshTokens?: boolean;
+  /** How long before expiry a provider token is refreshed; default 300 s. */
+  refreshBufferSeconds?: number;
   /** Where in `params._meta` (and the top-level member) credentials are read; default `auth`. */
   credentialsKey?: string;
   /** Expands roles into permissions on the caller's context. */
@@ -60,6 +64,7 @@ export class AuthEnforcementMiddleware implements MiddlewareObject {
   private runtime?: AuthRuntime;
   private providers?: AuthProvider[];
   private manifest?: PermissionManifest;
+  private sessionStore?: SessionStore;
 
   constructor(readonly options: AuthMiddlewareOptions = {}) {
     this.requirement = options.requirement ?? AuthRequirement.REQUIRED;
@@ -98,6 +103,11 @@ export class AuthEnforcementMiddleware implements MiddlewareObject {
         return provider;
       });
     }
+    if (!this.sessionStore && this.requirement !== AuthRequirement.NONE) {
+      this.sessionStore =
+        this.options.sessionStore ??
+        (container.isRegistered(SESSION_STORE, true) ? container.resolve<SessionStore>(SESSION_STORE) : new MemorySessionStore());
+    }
     if (!this.manifest && container.isRegistered(PERMISSION_MANIFEST, true)) {
       this.manifest = container.resolve<PermissionManifest>(PERMISSION_MANIFEST);
     }
@@ -106,6 +116,10 @@ export class AuthEnforcementMiddleware implements MiddlewareObject {
   /** The providers this middleware authenticates with (after `resolve`). */
   get resolvedProviders(): readonly AuthProvider[] {
     return this.providers ?? [];
+  }
+
+  get resolvedSessionStore(): SessionStore | undefined {
+    return this.sessionStore;
   }
 
   get resolvedManifest(): PermissionManifest | undefined {

@@ -6,7 +6,9 @@ import type { RequestContext } from '../pipeline/request-context';
 import type { ListingPolicy } from '../server/protocol-handlers';
 import type { TargetRegistry } from '../server/target-registry';
 import { StartupError } from '../server/startup-error';
-import { AUTH_PROVIDER, PERMISSION_MANIFEST } from '../di/tokens';
+import { AUTH_PROVIDER, PERMISSION_MANIFEST, SESSION_STORE } from '../di/tokens';
+import { SessionAuthenticator } from './session-authenticator';
+import type { SessionStore } from '../session/session-store';
 import { AuthRequirement } from '../protocol/auth-requirement';
 import type { AuthEnforcementMiddleware } from './auth-middleware';
 import { CallerAuthenticator, type AuthenticatedCaller } from './caller-authenticator';
@@ -151,11 +153,30 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
   private authenticatorFor(owner: AuthEnforcementMiddleware | this): CallerAuthenticator {
     let authenticator = this.authenticators.get(owner);
     if (!authenticator) {
-      const rbac = owner === this ? this.middlewares.find((m) => m.rbac)?.rbac : (owner as AuthEnforcementMiddleware).rbac;
-      authenticator = new CallerAuthenticator({ rbac, manifest: this.manifests[0] });
+      const middleware = owner === this ? this.middlewares.find((m) => m.resolvedSessionStore) : (owner as AuthEnforcementMiddleware);
+      const sessionStore = middleware?.resolvedSessionStore ?? this.diSessionStore();
+      const options = { rbac: middleware?.rbac, manifest: this.manifests[0] };
+      authenticator = sessionStore
+        ? new SessionAuthenticator({
+            ...options,
+            sessionStore,
+            autoRefreshTokens: middleware?.autoRefreshTokens,
+            refreshBufferSeconds: middleware?.options.refreshBufferSeconds,
+          })
+        : new CallerAuthenticator(options);
       this.authenticators.set(owner, authenticator);
     }
     return authenticator;
+  }
+
+  private diSessionStore(): SessionStore | undefined {
+    return this.container.isRegistered(SESSION_STORE, true) ? this.container.resolve<SessionStore>(SESSION_STORE) : undefined;
+  }
+
+  /** The session stores in use, so `mcp.close()` can close them. */
+  sessionStores(): SessionStore[] {
+    const stores = this.middlewares.map((m) => m.resolvedSessionStore).filter((s): s is SessionStore => !!s);
+    return [...new Set(stores)];
   }
 
   // ListingPolicy
@@ -198,4 +219,5 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
 
 function applyCaller(ctx: RequestContext, caller: AuthenticatedCaller): void {
   ctx.auth = caller.auth;
+  if (caller.session) ctx.session = caller.session;
 }

@@ -3,10 +3,13 @@ import { AuthenticationError, type AuthenticationFailure } from './errors';
 import type { AuthProvider, AuthResult, Credentials } from './provider';
 import type { RBAC } from './rbac';
 import type { PermissionManifest } from './manifest';
+import type { SessionData } from '../session/session-data';
 import { presentedCredential, routeCredential, type PresentedCredential } from './credential-routing';
 
 export interface AuthenticatedCaller {
   auth: AuthContext;
+  /** The caller's provider session, when a session store is in use. */
+  session?: SessionData;
 }
 
 export interface CallerAuthenticatorOptions {

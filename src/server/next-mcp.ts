@@ -164,6 +164,7 @@ export class NextMCP {
     const closing: Promise<unknown>[] = [...this.listeners].map((l) => l.close());
     closing.push(...[...this.connections].map((s) => s.close()));
     closing.push(...this.closeHooks.splice(0).map(async (hook) => hook()));
+    closing.push(...this.auth.sessionStores().map((store) => store.close()));
     this.listeners.clear();
     await Promise.allSettled(closing);
   }

@@ -74,7 +74,7 @@ export class HttpAuthGate implements HttpAdmission {
       authorize(layers, caller?.auth, { target: target.name, providerName, providers: this.runtime.providerNames() });
     }
     const credential = credentials && presentedCredential(credentials);
-    return caller && credential ? { auth: caller.auth, token: credential.value } : undefined;
+    return caller && credential ? { auth: caller.auth, session: caller.session, token: credential.value } : undefined;
   }
 
   /** Authenticates, then checks the token was meant for this resource (RFC 8707 audience). */

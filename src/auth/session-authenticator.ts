@@ -1,0 +1,169 @@
+import { AuthContext } from './auth-context';
+import { CallerAuthenticator, type AuthenticatedCaller, type CallerAuthenticatorOptions } from './caller-authenticator';
+import { AuthenticationError, OAuthRequiredError } from './errors';
+import { isRefreshingProvider, type AuthProvider, type Credentials, type RefreshingAuthProvider } from './provider';
+import type { PresentedCredential } from './credential-routing';
+import { SessionData } from '../session/session-data';
+import type { SessionStore } from '../session/session-store';
+
+/** Where a session keeps the verified identity, so a token found by hash needs no provider call. */
+export const SESSION_IDENTITY_KEY = 'nextmcp.identity';
+
+interface IdentitySnapshot {
+  username?: string;
+  roles?: string[];
+  permissions?: string[];
+  claims?: Record<string, unknown>;
+}
+
+export interface SessionAuthenticatorOptions extends CallerAuthenticatorOptions {
+  sessionStore: SessionStore;
+  /** Refresh a session's provider token when it `needsRefresh()` (default true). */
+  autoRefreshTokens?: boolean;
+  /** How long before expiry a token counts as needing refresh; default 300 s. */
+  refreshBufferSeconds?: number;
+}
+
+/**
+ * Authentication with provider sessions. A bearer token that is a session's current access token
+ * is accepted from the session (found through the store's token-hash index, no provider call),
+ * unless the session has expired; otherwise the provider checks it and the first success creates
+ * the session. With `autoRefreshTokens`, a session about to expire is refreshed before use,
+ * single-flight per session, so tools get fresh provider tokens in `ctx.session`.
+ */
+export class SessionAuthenticator extends CallerAuthenticator {
+  private readonly store: SessionStore;
+  private readonly autoRefresh: boolean;
+  private readonly bufferSeconds: number;
+  private readonly refreshing = new Map<string, Promise<SessionData>>();
+
+  constructor(options: SessionAuthenticatorOptions) {
+    super(options);
+    this.store = options.sessionStore;
+    this.autoRefresh = options.autoRefreshTokens ?? true;
+    this.bufferSeconds = options.refreshBufferSeconds ?? 300;
+  }
+
+  get sessionStore(): SessionStore {
+    return this.store;
+  }
+
+  protected override async verify(
+    credentials: Credentials,
+    credential: PresentedCredential,
+    routed: readonly AuthProvider[],
+    requiredScopes: string[],
+  ): Promise<AuthenticatedCaller> {
+    if (credential.kind !== 'bearer') return super.verify(credentials, credential, routed, requiredScopes);
+    const providers = routed.map((p) => p.name);
+    const found = await this.guard(() => this.store.findByAccessToken(credential.value), providers);
+    // The session must belong to a provider this request may use (never another provider's identity).
+    const provider = found && routed.find((p) => p.name === found.provider);
+    if (found && provider) {
+      if (found.isExpired()) {
+        throw new AuthenticationError('The access token has expired', { reason: 'token_expired', providers, requiredScopes });
+      }
+      const session = await this.freshen(found, provider, requiredScopes);
+      return { auth: this.enrich(contextFromSession(found)), session };
+    }
+    const caller = await super.verify(credentials, credential, routed, requiredScopes);
+    const session = await this.guard(() => this.remember(caller.auth, credential.value), [caller.auth.provider]);
+    return { ...caller, session };
+  }
+
+  /** Creates the session on first success; an existing session with a refresh token is kept. */
+  private async remember(auth: AuthContext, token: string): Promise<SessionData> {
+    const existing = await this.store.load(auth.userId, auth.provider);
+    if (existing && existing.accessToken === token) return existing;
+    if (existing && existing.refreshToken && !existing.isExpired()) return existing;
+    const session = new SessionData({
+      userId: auth.userId,
+      provider: auth.provider,
+      accessToken: token,
+      refreshToken: existing?.refreshToken,
+      expiresAt: auth.expiresAt,
+      scopes: [...auth.scopes],
+      userInfo: { ...existing?.userInfo, ...(auth.username !== undefined && { username: auth.username }) },
+      metadata: { ...existing?.metadata, [SESSION_IDENTITY_KEY]: snapshot(auth) },
+      createdAt: existing?.createdAt,
+    });
+    await this.store.save(session);
+    return session;
+  }
+
+  /** Refreshes the session's provider token when due; concurrent callers share one refresh. */
+  private async freshen(session: SessionData, provider: AuthProvider, requiredScopes: string[]): Promise<SessionData> {
+    if (!this.autoRefresh || !session.refreshToken || !session.needsRefresh(this.bufferSeconds) || !isRefreshingProvider(provider)) {
+      return session;
+    }
+    const key = `${session.provider ?? ''}\u0000${session.userId}`;
+    let pending = this.refreshing.get(key);
+    if (!pending) {
+      pending = this.refresh(session, provider, requiredScopes).finally(() => this.refreshing.delete(key));
+      this.refreshing.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async refresh(session: SessionData, provider: RefreshingAuthProvider, requiredScopes: string[]): Promise<SessionData> {
+    // Another replica may have refreshed already: the store is the source of truth.
+    const current = (await this.guard(() => this.store.load(session.userId, session.provider), [provider.name])) ?? session;
+    if (current.accessToken !== session.accessToken && !current.needsRefresh(this.bufferSeconds)) return current;
+    let tokens;
+    try {
+      tokens = await provider.refreshAccessToken(current.refreshToken ?? session.refreshToken!);
+    } catch {
+      const { url } = await provider.generateAuthorizationUrl({ scopes: current.scopes });
+      throw new OAuthRequiredError('The session could not be refreshed; authorize again', {
+        providers: [provider.name],
+        requiredScopes,
+        authorizationUrl: url,
+      });
+    }
+    return this.guard(
+      () =>
+        this.store.updateTokens(
+          current.userId,
+          { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresIn: tokens.expires_in },
+          current.provider,
+        ),
+      [provider.name],
+    );
+  }
+
+  /** A store that fails makes authentication fail closed, with a clear error and no token. */
+  private async guard<T>(operation: () => Promise<T>, providers: string[]): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw error;
+      throw new AuthenticationError('The session store is unavailable', { reason: 'provider_unavailable', providers });
+    }
+  }
+}
+
+function snapshot(auth: AuthContext): IdentitySnapshot {
+  return {
+    username: auth.username,
+    roles: [...auth.roles],
+    permissions: [...auth.permissions],
+    claims: { ...auth.claims },
+  };
+}
+
+/** The caller a session stands for: the identity verified when it was created, or its own fields. */
+export function contextFromSession(session: SessionData): AuthContext {
+  const identity = (session.metadata[SESSION_IDENTITY_KEY] ?? {}) as IdentitySnapshot;
+  const username = identity.username ?? (typeof session.userInfo.username === 'string' ? session.userInfo.username : undefined);
+  return new AuthContext({
+    userId: session.userId,
+    provider: session.provider ?? '',
+    username,
+    scopes: session.scopes,
+    roles: identity.roles,
+    permissions: identity.permissions,
+    claims: identity.claims,
+    metadata: { session: true },
+    expiresAt: session.expiresAt,
+  });
+}
