@@ -1,0 +1,19 @@
+export { SessionData, epochSeconds, type SessionDataInit, type SessionJSON } from './session-data';
+export type { SessionStore, StopCleanup, TokenUpdate } from './session-store';
+export type { SessionStoreOptions } from './base-session-store';
+export { DEFAULT_RETAIN_EXPIRED_SECONDS } from './retention';
+export {
+  AmbiguousSessionError,
+  CorruptSessionError,
+  SessionDecryptionError,
+  SessionNotFoundError,
+  SessionStoreError,
+  SessionStoreUnavailableError,
+  type SessionStoreErrorCode,
+} from './errors';
+export { SessionCipher, parseEncryptionKey, type EncryptionKey, type SealedData } from './encryption';
+export type { CorruptSessionHandler, CorruptSessionReport } from './corrupt-session-report';
+export { MemorySessionStore, type MemorySessionStoreOptions } from './memory-store';
+export { FileSessionStore, type FileSessionStoreOptions } from './file-store';
+export { RedisSessionStore, type RedisSessionStoreOptions } from './redis-store';
+export type { RedisClient } from './redis-connection';

@@ -1,0 +1,95 @@
+import { Redis, type Cluster } from 'ioredis';
+import { SessionStoreError, SessionStoreUnavailableError } from './errors';
+
+export type RedisClient = Redis | Cluster;
+
+/** Default bound on one round of calls to Redis before failing closed. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
+
+/**
+ * A client for a URL, set up to fail fast and heal: no offline queue (a call made while
+ * disconnected fails instead of piling up), a per-command timeout, and reconnection forever at
+ * most a second apart, so the store recovers when Redis returns without a restart.
+ */
+export function createRedisClient(url: string, commandTimeoutMs: number): Redis {
+  const client = new Redis(url, {
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: commandTimeoutMs,
+    // close() while reconnecting would otherwise keep a 2 s timer (and the process) alive.
+    disconnectTimeout: Math.min(commandTimeoutMs, 500),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  });
+  // Failures reach callers as SessionStoreUnavailableError; without a listener ioredis prints each one.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
+ * Runs store operations against Redis within a deadline. It waits (bounded) for the connection to
+ * be ready rather than queueing commands, and turns every failure into a typed error whose message
+ * comes from us or Redis, never from command arguments (ioredis errors can carry them, so the raw
+ * error is not kept as `cause`). A timed-out write may still reach Redis later, as with any network store.
+ *
+ * @example
+ * const guard = new RedisCallGuard(client, 2000);
+ * const value = await guard.run(() => client.get(key)); // SessionStoreUnavailableError after 2 s
+ */
+export class RedisCallGuard {
+  private connected?: Promise<void>;
+
+  constructor(
+    private readonly client: RedisClient,
+    readonly timeoutMs: number = DEFAULT_COMMAND_TIMEOUT_MS,
+  ) {
+    requireCommandTimeout(timeoutMs);
+  }
+
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new SessionStoreUnavailableError(`Redis session store did not answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+    });
+    const work = this.whenConnected().then(operation);
+    work.catch(() => undefined); // it may settle after the deadline has already answered
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (error) {
+      throw asStoreError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves once the client is ready; one shared listener however many calls are waiting. */
+  private whenConnected(): Promise<void> {
+    const status = this.client.status;
+    if (status === 'ready') return Promise.resolve();
+    if (status === 'end') {
+      return Promise.reject(new SessionStoreUnavailableError('Redis session store connection is closed'));
+    }
+    if (status === 'wait') this.client.connect().catch(() => undefined); // a lazyConnect client
+    this.connected ??= new Promise<void>((resolve) => {
+      this.client.once('ready', () => {
+        this.connected = undefined;
+        resolve();
+      });
+    });
+    return this.connected;
+  }
+}
+
+export function requireCommandTimeout(timeoutMs: number): void {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError('commandTimeoutMs must be a positive number');
+}
+
+function asStoreError(error: unknown): SessionStoreError {
+  if (error instanceof SessionStoreError) return error;
+  const message = error instanceof Error ? error.message.split('\n')[0] : 'unknown error';
+  if (error instanceof Error && error.name === 'ReplyError') return new SessionStoreError(`Redis refused a command: ${message}`);
+  return new SessionStoreUnavailableError(`Redis session store unavailable: ${message}`);
+}
