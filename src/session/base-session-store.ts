@@ -58,24 +58,28 @@ export abstract class BaseSessionStore implements SessionStore {
 
   async load(userId: string, provider?: string): Promise<SessionData | null> {
     requireUserId(userId);
+    requireProvider(provider);
     if (provider !== undefined) return this.readOwnSession(userId, providerSlot(provider));
     return this.onlySession(userId);
   }
 
   async exists(userId: string, provider?: string): Promise<boolean> {
     requireUserId(userId);
+    requireProvider(provider);
     if (provider !== undefined) return (await this.readOwnSession(userId, providerSlot(provider))) !== null;
     return (await this.readOwnUserSessions(userId)).length > 0;
   }
 
   async delete(userId: string, provider?: string): Promise<boolean> {
     requireUserId(userId);
+    requireProvider(provider);
     const slot = provider !== undefined ? providerSlot(provider) : await this.onlySlot(userId);
     return slot === null ? false : this.removeSession(userId, slot);
   }
 
   async updateTokens(userId: string, update: TokenUpdate, provider?: string): Promise<SessionData> {
     requireUserId(userId);
+    requireProvider(provider);
     requireTokenUpdate(update);
     const slot = provider !== undefined ? providerSlot(provider) : await this.onlySlot(userId);
     const updated = slot === null ? null : await this.replaceTokens(userId, slot, update);
@@ -146,13 +150,24 @@ function belongsTo(session: SessionData, userId: string, slot: string): boolean 
 export function requireSavableSession(session: SessionData): void {
   if (!(session instanceof SessionData)) throw new TypeError('save() takes a SessionData');
   requireUserId(session.userId);
+  requireProvider(session.provider);
   if (typeof session.accessToken !== 'string' || session.accessToken === '') {
     throw new TypeError('session.accessToken must be a non-empty string');
   }
 }
 
+/** Unpaired UTF-16 surrogates: such a string has no single encoding, so two ids could meet in one key. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function requireUserId(userId: unknown): asserts userId is string {
   if (typeof userId !== 'string' || userId === '') throw new TypeError('userId must be a non-empty string');
+  if (LONE_SURROGATE.test(userId)) throw new TypeError('userId must be well-formed Unicode');
+}
+
+function requireProvider(provider: unknown): void {
+  if (provider === undefined) return;
+  if (typeof provider !== 'string') throw new TypeError('provider must be a string');
+  if (LONE_SURROGATE.test(provider)) throw new TypeError('provider must be well-formed Unicode');
 }
 
 function requireTokenUpdate(update: TokenUpdate): void {
@@ -168,6 +183,6 @@ function requireTokenUpdate(update: TokenUpdate): void {
 }
 
 /** Name and message only: ours never carry tokens, and a raw `cause` might. */
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 }

@@ -10,7 +10,18 @@ export type SessionStoreErrorCode =
   | 'session_decryption_failed'
   | 'session_store_unavailable';
 
-/** Base of every session-store error. */
+/**
+ * Base of every session-store error.
+ *
+ * @example
+ * try {
+ *   await store.load(userId);
+ * } catch (error) {
+ *   if (error instanceof SessionStoreError && error.code === 'session_ambiguous') {
+ *     await store.load(userId, 'github');
+ *   } else throw error;
+ * }
+ */
 export class SessionStoreError extends Error {
   readonly code: SessionStoreErrorCode;
 

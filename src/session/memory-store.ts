@@ -69,7 +69,8 @@ export class MemorySessionStore extends BaseSessionStore {
   }
 
   async listUsers(): Promise<string[]> {
-    return [...this.slotsByUser].filter(([userId, slots]) => [...slots].some((slot) => this.live(entryKey(userId, slot)))).map(([userId]) => userId);
+    const users = [...this.slotsByUser].filter(([userId, slots]) => [...slots].some((slot) => this.live(entryKey(userId, slot))));
+    return users.map(([userId]) => userId);
   }
 
   async clearAll(): Promise<number> {

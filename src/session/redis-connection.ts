@@ -87,8 +87,12 @@ export function requireCommandTimeout(timeoutMs: number): void {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError('commandTimeoutMs must be a positive number');
 }
 
-function asStoreError(error: unknown): SessionStoreError {
+/** Our bugs and bad arguments stay what they are; only Redis trouble becomes a store error. */
+const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError, URIError];
+
+function asStoreError(error: unknown): Error {
   if (error instanceof SessionStoreError) return error;
+  if (PROGRAMMING_ERRORS.some((type) => error instanceof type)) return error as Error;
   const message = error instanceof Error ? error.message.split('\n')[0] : 'unknown error';
   if (error instanceof Error && error.name === 'ReplyError') return new SessionStoreError(`Redis refused a command: ${message}`);
   return new SessionStoreUnavailableError(`Redis session store unavailable: ${message}`);

@@ -185,8 +185,9 @@ export class RedisSessionStore extends BaseSessionStore {
       const sessionKey = this.keys.session(userId, slot);
       for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt += 1) {
         const expected = await this.client.get(sessionKey);
-        const current = expected === null ? null : await this.openRecord(sessionKey, expected);
-        if (!current || expected === null) return null;
+        if (expected === null) return null;
+        const current = await this.openRecord(sessionKey, expected);
+        if (!current) return null;
         const updated = applyTokenUpdate(current, update);
         const remaining = this.retention.remainingMs(updated.expiresAt);
         const ttlMs = remaining === undefined ? undefined : Math.max(remaining, 1);

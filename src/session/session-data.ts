@@ -85,7 +85,7 @@ export class SessionData {
     this.provider = init.provider;
     this.metadata = { ...init.metadata };
     this.createdAt = init.createdAt ?? now;
-    this.updatedAt = init.updatedAt ?? this.createdAt;
+    this.updatedAt = init.updatedAt ?? now;
   }
 
   /** True when `expiresAt` is known and has passed. */

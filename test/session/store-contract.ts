@@ -154,6 +154,14 @@ export function describeSessionStoreContract(name: string, factory: StoreFactory
       for (const userId of odd) expect((await store.load(userId, 'p:{1}/..'))?.userId).toBe(userId);
     });
 
+    it('refuses ids that are empty or not well-formed Unicode', async () => {
+      await expect(store.load('')).rejects.toThrow(TypeError);
+      await expect(store.load('\uD800')).rejects.toThrow(TypeError);
+      await expect(store.exists('user', '\uDC00x')).rejects.toThrow(TypeError);
+      await expect(store.save(makeSession({ userId: 'a\uD800b' }))).rejects.toThrow(TypeError);
+      await expect(store.updateTokens('user-1', { accessToken: '' }, 'github')).rejects.toThrow(TypeError);
+    });
+
     it('replaces the previous session of the same identity', async () => {
       const first = makeSession();
       const second = makeSession({ scopes: ['gist'] });
