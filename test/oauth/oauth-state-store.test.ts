@@ -3,8 +3,7 @@ import { MemoryOAuthStateStore } from '../../src/auth/oauth/memory-oauth-state-s
 import { RedisOAuthStateStore } from '../../src/auth/oauth/redis-oauth-state-store';
 import { StateCollisionError, type OAuthStateStore, type PendingAuthorization } from '../../src/auth/oauth/oauth-state-store';
 import { createOAuthState, createPkcePair, pkceChallengeFor } from '../../src/auth/oauth/pkce';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { deleteKeysWithPrefix, describeWithRedis, REDIS_URL, uniqueKeyPrefix } from '../support/redis';
 
 const pending = (): PendingAuthorization => ({
   provider: 'github',
@@ -34,18 +33,17 @@ describe('PKCE and state values', () => {
 });
 
 /** The contract every state store keeps. */
-function describeStateStore(name: string, make: () => OAuthStateStore, skip = () => false) {
-  describe(name, () => {
+function describeStateStoreContract(make: () => OAuthStateStore) {
+  describe('state store contract', () => {
     let store: OAuthStateStore;
     beforeEach(() => {
-      if (!skip()) store = make();
+      store = make();
     });
     afterEach(async () => {
-      if (!skip()) await store.close?.();
+      await store.close?.();
     });
 
     it('returns a saved authorization once, then never again', async () => {
-      if (skip()) return;
       const state = createOAuthState();
       const saved = pending();
       await store.save(state, saved, 60);
@@ -56,7 +54,6 @@ function describeStateStore(name: string, make: () => OAuthStateStore, skip = ()
     });
 
     it('lets exactly one of many concurrent consumers have a state', async () => {
-      if (skip()) return;
       const state = createOAuthState();
       await store.save(state, pending(), 60);
       const results = await Promise.all(Array.from({ length: 20 }, () => store.consume(state)));
@@ -65,7 +62,6 @@ function describeStateStore(name: string, make: () => OAuthStateStore, skip = ()
     });
 
     it('forgets an authorization after its TTL', async () => {
-      if (skip()) return;
       const state = createOAuthState();
       await store.save(state, pending(), 0.2);
       await new Promise((resolve) => setTimeout(resolve, 400));
@@ -74,7 +70,6 @@ function describeStateStore(name: string, make: () => OAuthStateStore, skip = ()
     });
 
     it('refuses to overwrite a pending state', async () => {
-      if (skip()) return;
       const state = createOAuthState();
       await store.save(state, pending(), 60);
 
@@ -83,9 +78,9 @@ function describeStateStore(name: string, make: () => OAuthStateStore, skip = ()
   });
 }
 
-describeStateStore('MemoryOAuthStateStore', () => new MemoryOAuthStateStore());
+describe('MemoryOAuthStateStore', () => {
+  describeStateStoreContract(() => new MemoryOAuthStateStore());
 
-describe('MemoryOAuthStateStore bounds', () => {
   it('keeps at most maxEntries pending authorizations', async () => {
     const store = new MemoryOAuthStateStore({ maxEntries: 5 });
     for (let i = 0; i < 20; i++) await store.save(createOAuthState(), pending(), 60);
@@ -93,32 +88,17 @@ describe('MemoryOAuthStateStore bounds', () => {
   });
 });
 
-let redisAvailable = false;
-beforeAll(async () => {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, retryStrategy: () => null });
-  try {
-    await probe.connect();
-    redisAvailable = (await probe.ping()) === 'PONG';
-  } catch {
-    redisAvailable = false;
-  } finally {
-    probe.disconnect();
-  }
-  if (!redisAvailable) {
-    if (process.env.NEXTMCP_REQUIRE_REDIS === '1') throw new Error(`Redis is required but not reachable at ${REDIS_URL}`);
-    console.warn(`Skipping RedisOAuthStateStore tests: no Redis at ${REDIS_URL} (set NEXTMCP_REQUIRE_REDIS=1 to fail instead)`);
-  }
-});
+describeWithRedis('RedisOAuthStateStore (real Redis)', () => {
+  const prefix = `${uniqueKeyPrefix()}oauth-state:`;
+  afterAll(() => deleteKeysWithPrefix(prefix));
 
-const prefix = `nextmcp-test:${process.pid}:oauth-state:`;
-describeStateStore('RedisOAuthStateStore', () => new RedisOAuthStateStore({ url: REDIS_URL, keyPrefix: prefix }), () => !redisAvailable);
+  describeStateStoreContract(() => new RedisOAuthStateStore({ url: REDIS_URL, keyPrefix: `${prefix}contract:` }));
 
-describe('RedisOAuthStateStore across replicas', () => {
-  it('refuses a replayed state on another replica sharing a client connection', async () => {
-    if (!redisAvailable) return;
+  it('refuses a replayed state on another replica; a shared client stays open for its owner', async () => {
+    const replicaPrefix = `${prefix}replicas:`;
     const shared = new Redis(REDIS_URL);
-    const replicaA = new RedisOAuthStateStore({ client: shared, keyPrefix: prefix });
-    const replicaB = new RedisOAuthStateStore({ url: REDIS_URL, keyPrefix: prefix });
+    const replicaA = new RedisOAuthStateStore({ client: shared, keyPrefix: replicaPrefix });
+    const replicaB = new RedisOAuthStateStore({ url: REDIS_URL, keyPrefix: replicaPrefix });
     try {
       const state = createOAuthState();
       await replicaA.save(state, pending(), 60);
@@ -126,16 +106,20 @@ describe('RedisOAuthStateStore across replicas', () => {
 
       expect([a, b].filter((r) => r !== null)).toHaveLength(1);
       // Keys are hashes: the state value itself is not in Redis.
-      expect(await shared.keys(`${prefix}*`)).not.toContain(`${prefix}${state}`);
+      await replicaA.save(createOAuthState(), pending(), 60);
+      const keys = await shared.keys(`${replicaPrefix}*`);
+      expect(keys).toHaveLength(1);
+      expect(keys[0]).not.toContain(state);
     } finally {
       await replicaA.close();
       await replicaB.close();
-      // A store given a client leaves it open for its owner.
       expect(shared.status).toBe('ready');
       shared.disconnect();
     }
   });
+});
 
+describe('RedisOAuthStateStore without Redis', () => {
   it('fails closed, within a bounded time, when Redis is unreachable', async () => {
     const store = new RedisOAuthStateStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 500 });
     const started = Date.now();

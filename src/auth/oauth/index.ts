@@ -9,3 +9,4 @@ export { renderLoginPage, type LoginPageContent } from './login-page';
 export { createPkcePair, pkceChallengeFor, createOAuthState, type PkcePair } from './pkce';
 export { expandGoogleScopes } from './google-scopes';
 export type { GitHubRoleMapping, GitHubMemberships } from './github-role-mapping';
+export { requestProviderJson, type ProviderRequest, type ProviderResponse } from './provider-request';
