@@ -96,17 +96,7 @@ export class FileSessionStore extends BaseSessionStore {
   }
 
   async listUsers(): Promise<string[]> {
-    const userIds = await Promise.all(
-      (await this.userDirNames()).map(async (userHash) => {
-        for (const file of await this.sessionFilesIn(userHash)) {
-          const record = await this.readRecord(file);
-          if (record && !this.retention.isOver(record.expiresAt) && this.layout.userDir(record.userId) === this.layout.userDirOf(userHash)) {
-            return record.userId;
-          }
-        }
-        return undefined;
-      }),
-    );
+    const userIds = await Promise.all((await this.userDirNames()).map((userHash) => this.userIdIn(userHash)));
     return userIds.filter((userId): userId is string => userId !== undefined);
   }
 
@@ -244,6 +234,16 @@ export class FileSessionStore extends BaseSessionStore {
       throw error;
     }
     reportCorruptSession(this.onCorrupt, { location: file, reason, quarantinedAs });
+  }
+
+  /** The user a directory belongs to, read from its first live session's header (no key needed). */
+  private async userIdIn(userHash: string): Promise<string | undefined> {
+    for (const file of await this.sessionFilesIn(userHash)) {
+      const record = await this.readRecord(file);
+      const belongsHere = record && this.layout.userDir(record.userId) === this.layout.userDirOf(userHash);
+      if (belongsHere && !this.retention.isOver(record.expiresAt)) return record.userId;
+    }
+    return undefined;
   }
 
   private async userDirNames(): Promise<string[]> {
