@@ -20,7 +20,9 @@ export { CallerAuthenticator, type AuthenticatedCaller, type CallerAuthenticator
 export { bearerChallenge, type BearerChallenge } from './http/bearer-challenge';
 export { protectedResourceMetadataUrl, type ProtectedResourceMetadata } from './http/protected-resource-metadata';
 export { InvalidAuthRequestError } from './http/http-credentials';
-export { requiresAuth, requiresScope, requiresRole, requiresPermission } from '../decorators/functional';
+export { requiresAuth, requiresScope, requiresRole, requiresPermission, publicAccess } from '../decorators/functional';
+export { buildAuthMetadata } from './auth-metadata-builder';
+export { SessionAuthenticator, contextFromSession, SESSION_IDENTITY_KEY } from './session-authenticator';
 export { RequiresAuth } from '../decorators/requires-auth.decorator';
 export { RequiresScope } from '../decorators/requires-scope.decorator';
 export { RequiresRole } from '../decorators/requires-role.decorator';

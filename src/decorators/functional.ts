@@ -30,6 +30,11 @@ function withRule(rule: AccessRule): <H extends Handler>(handler: H) => H {
   };
 }
 
+/** Functional `@Public()`: exempt from a global REQUIRED middleware. */
+export function publicAccess() {
+  return withRule({ kind: 'public' });
+}
+
 /** Functional `@RequiresAuth(provider?)`. @example mcp.tool('me', {}, requiresAuth(github)(handler)) */
 export function requiresAuth(provider?: ProviderRef) {
   return withRule({ kind: 'auth', provider });

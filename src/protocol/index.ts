@@ -1,1 +1,3 @@
 export * from './auth-requirement';
+export * from './auth-flow-type';
+export * from './auth-metadata';

@@ -20,6 +20,9 @@ import { StdioServerTransport } from './transports/stdio-transport';
 import { startHttpListener, createHttpHandler, type HttpHandler, type HttpHost } from './http/http-app';
 import type { HttpServerOptions, Listener, ListenOptions } from './http/http-options';
 import { StartupError } from './startup-error';
+import { AuthMetadata } from '../protocol/auth-metadata';
+import { buildAuthMetadata } from '../auth/auth-metadata-builder';
+import { publicAccess } from '../decorators/functional';
 
 export interface NextMCPOptions {
   name: string;
@@ -70,6 +73,10 @@ export class NextMCP {
     this.container = options.container ?? rootContainer.createChildContainer();
     this.auth = new AuthRuntime(this.container, this.registry, options.toolListing ?? 'all');
     this.pipeline = new RequestPipeline(this.container, () => this.middlewares, [createEnforcementStage(this.auth)]);
+    if (options.exposeAuthMetadata) {
+      // The seed's discovery tool; public so clients can learn how to authenticate.
+      this.tool('get_auth_metadata', { description: 'Get server authentication requirements.' }, publicAccess()(async () => this.authMetadata().toJSON()));
+    }
   }
 
   /** Registers classes whose `@Tool`, `@Resource` and `@Prompt` methods become targets. */
@@ -86,6 +93,15 @@ export class NextMCP {
       }
     }
     return this;
+  }
+
+  /**
+   * What this server's installed auth amounts to (requirement, providers, scopes, roles,
+   * permissions), in the seed's wire shape via `toJSON()`.
+   */
+  authMetadata(): AuthMetadata {
+    this.start();
+    return buildAuthMetadata(this.auth, this.registry);
   }
 
   /** Functional form: `mcp.tool('ping', {}, async (args, ctx) => 'pong')`. */
