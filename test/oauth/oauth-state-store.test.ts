@@ -3,6 +3,7 @@ import { MemoryOAuthStateStore } from '../../src/auth/oauth/memory-oauth-state-s
 import { RedisOAuthStateStore } from '../../src/auth/oauth/redis-oauth-state-store';
 import { StateCollisionError, type OAuthStateStore, type PendingAuthorization } from '../../src/auth/oauth/oauth-state-store';
 import { createOAuthState, createPkcePair, pkceChallengeFor } from '../../src/auth/oauth/pkce';
+import { RedisSessionStore } from '../../src/session/redis-store';
 import { deleteKeysWithPrefix, describeWithRedis, REDIS_URL, uniqueKeyPrefix } from '../support/redis';
 
 const pending = (): PendingAuthorization => ({
@@ -115,6 +116,25 @@ describeWithRedis('RedisOAuthStateStore (real Redis)', () => {
       await replicaB.close();
       expect(shared.status).toBe('ready');
       shared.disconnect();
+    }
+  });
+});
+
+describeWithRedis('RedisOAuthStateStore on the session layer\'s connection', () => {
+  const prefix = uniqueKeyPrefix();
+  afterAll(() => deleteKeysWithPrefix(prefix));
+
+  it('shares RedisSessionStore.client (no offline queue) from its first command, and leaves it open', async () => {
+    const sessions = new RedisSessionStore({ url: REDIS_URL, keyPrefix: prefix });
+    const stateStore = new RedisOAuthStateStore({ client: sessions.client, keyPrefix: `${prefix}oauth-state:` });
+    try {
+      const state = createOAuthState();
+      await stateStore.save(state, pending(), 60);
+      expect(await stateStore.consume(state)).toMatchObject({ provider: 'github' });
+      await stateStore.close();
+      expect(sessions.client.status).toBe('ready');
+    } finally {
+      await sessions.close();
     }
   });
 });
