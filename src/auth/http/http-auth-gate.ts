@@ -82,7 +82,9 @@ export class HttpAuthGate implements HttpAdmission {
     const caller = await this.runtime.authenticateCredentials(credentials, providerName);
     const provider = this.runtime.providers.get(caller.auth.provider);
     const aud = caller.auth.claims.aud;
-    if (provider?.audience === undefined && aud !== undefined && !audienceIncludes(aud, resource.resourceUrl)) {
+    // A JWT access token must name its audience (RFC 9068 §2.2): one without `aud` could be for anyone.
+    const mustNameAudience = aud !== undefined || provider?.describe?.().type === 'jwt';
+    if (provider?.audience === undefined && mustNameAudience && !audienceIncludes(aud, resource.resourceUrl)) {
       throw new AuthenticationError('The token was not issued for this resource', {
         reason: 'invalid_token',
         providers: [caller.auth.provider],
