@@ -111,9 +111,11 @@ export class HttpAuthGate implements HttpAdmission {
       };
     }
     if (error instanceof AuthenticationError) {
+      // A provider's refusal does not know what the server requires; the body and the challenge
+      // both name the scopes to ask for.
+      const scope = error.data.required_scopes.length > 0 ? error.data.required_scopes : [...(this.runtime.requiredMiddleware?.requiredScopes ?? [])];
       const headers: Record<string, string> = {};
       if (error.httpStatus === 401) {
-        const scope = error.data.required_scopes.length > 0 ? error.data.required_scopes : (this.runtime.requiredMiddleware?.requiredScopes ?? []);
         headers['www-authenticate'] = bearerChallenge({
           error: this.tokenSent.has(error) ? 'invalid_token' : undefined,
           errorDescription: this.tokenSent.has(error) ? error.message : undefined,
@@ -123,7 +125,8 @@ export class HttpAuthGate implements HttpAdmission {
       } else {
         headers['retry-after'] = '5';
       }
-      return { status: error.httpStatus, headers, error: error.toJSONRPC() };
+      const body = error.toJSONRPC();
+      return { status: error.httpStatus, headers, error: { ...body, data: { ...body.data, required_scopes: scope } } };
     }
     if (error instanceof ScopeInsufficientError) {
       return {
