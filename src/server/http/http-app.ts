@@ -55,9 +55,13 @@ export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wi
     for (const route of host.httpRoutes) if (route(req, res)) return;
     next();
   });
-  const metadataPaths = [`/.well-known/oauth-protected-resource${path === '/' ? '' : path}`, '/.well-known/oauth-protected-resource'];
-  app.get(metadataPaths, (_req, res) => {
-    res.set('cache-control', 'max-age=300').json(gate.protectedResourceMetadata(resource()));
+  // Served where the challenge points (derived from the public resource URL, whose path may differ
+  // from the bound one behind a proxy), at the bound path, and at the root.
+  const boundMetadataPaths = [`/.well-known/oauth-protected-resource${path === '/' ? '' : path}`, '/.well-known/oauth-protected-resource'];
+  app.get(/^\/\.well-known\/oauth-protected-resource(\/.*)?$/, (req, res, next) => {
+    const current = resource();
+    if (!boundMetadataPaths.includes(req.path) && req.path !== new URL(current.metadataUrl).pathname) return next();
+    res.set('cache-control', 'max-age=300').json(gate.protectedResourceMetadata(current));
   });
   app.all(path, (req, res) => endpoint.handle(req, res));
 
