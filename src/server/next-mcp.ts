@@ -23,6 +23,8 @@ import { StartupError } from './startup-error';
 import { AuthMetadata } from '../protocol/auth-metadata';
 import { buildAuthMetadata } from '../auth/auth-metadata-builder';
 import { publicAccess } from '../decorators/functional';
+import { mountOAuthLogin, type ServerLoginOptions } from '../auth/oauth/server-login';
+import type { OAuthLoginFlow } from '../auth/oauth/oauth-login-flow';
 
 export interface NextMCPOptions {
   name: string;
@@ -227,6 +229,18 @@ export class NextMCP {
       createServer: () => this.createProtocolServer('http'),
       httpRoutes: this.httpRoutes,
     };
+  }
+
+  /**
+   * Server-hosted OAuth login on the HTTP listener (`/oauth/authorize`, `/oauth/callback`); a
+   * finished login creates the user's session.
+   *
+   * @example
+   * mcp.enableOAuthLogin({ providers: [github, google], redirectUri: 'http://127.0.0.1:8080/oauth/callback' });
+   */
+  enableOAuthLogin(options: ServerLoginOptions): OAuthLoginFlow {
+    this.assertNotStarted('enableOAuthLogin()');
+    return mountOAuthLogin(this, options);
   }
 
   /**

@@ -10,3 +10,4 @@ export { createPkcePair, pkceChallengeFor, createOAuthState, type PkcePair } fro
 export { expandGoogleScopes } from './google-scopes';
 export type { GitHubRoleMapping, GitHubMemberships } from './github-role-mapping';
 export { requestProviderJson, type ProviderRequest, type ProviderResponse } from './provider-request';
+export { mountOAuthLogin, sessionFromLogin, type ServerLoginOptions } from './server-login';
