@@ -107,18 +107,13 @@ export class SessionAuthenticator extends CallerAuthenticator {
 
   private async refresh(session: SessionData, provider: RefreshingAuthProvider, requiredScopes: string[]): Promise<SessionData> {
     // Another replica may have refreshed already: the store is the source of truth.
-    const current = (await this.guard(() => this.store.load(session.userId, session.provider), [provider.name])) ?? session;
-    if (current.accessToken !== session.accessToken && !current.needsRefresh(this.bufferSeconds)) return current;
+    const current = (await this.load(session, provider)) ?? session;
+    if (this.refreshedElsewhere(current, session)) return current;
     let tokens;
     try {
       tokens = await provider.refreshAccessToken(current.refreshToken ?? session.refreshToken!);
-    } catch {
-      const { url } = await provider.generateAuthorizationUrl({ scopes: current.scopes });
-      throw new OAuthRequiredError('The session could not be refreshed; authorize again', {
-        providers: [provider.name],
-        requiredScopes,
-        authorizationUrl: url,
-      });
+    } catch (error) {
+      return this.afterFailedRefresh(error, current, provider, requiredScopes);
     }
     return this.guard(
       () =>
@@ -129,6 +124,34 @@ export class SessionAuthenticator extends CallerAuthenticator {
         ),
       [provider.name],
     );
+  }
+
+  /** A refused refresh means the user must authorize again: -31001, with the URL when one can be built. */
+  private async afterFailedRefresh(
+    error: unknown,
+    tried: SessionData,
+    provider: RefreshingAuthProvider,
+    requiredScopes: string[],
+  ): Promise<SessionData> {
+    const providers = [provider.name];
+    let authorizationUrl: string | undefined;
+    try {
+      authorizationUrl = (await provider.generateAuthorizationUrl({ scopes: tried.scopes })).url;
+    } catch {
+      // No redirect URI configured, or the state store is down: refuse all the same, without a URL.
+    }
+    const message = 'The session could not be refreshed; authorize again';
+    if (authorizationUrl === undefined) throw new AuthenticationError(message, { providers, requiredScopes });
+    throw new OAuthRequiredError(message, { providers, requiredScopes, authorizationUrl });
+  }
+
+  /** Whether `latest` holds a newer token than `seen` that is not itself due for refresh. */
+  private refreshedElsewhere(latest: SessionData, seen: SessionData): boolean {
+    return latest.accessToken !== seen.accessToken && !latest.needsRefresh(this.bufferSeconds);
+  }
+
+  private load(session: SessionData, provider: AuthProvider): Promise<SessionData | null> {
+    return this.guard(() => this.store.load(session.userId, session.provider), [provider.name]);
   }
 
   /** A store that fails makes authentication fail closed, with a clear error and no token. */
