@@ -126,7 +126,10 @@ export class SessionAuthenticator extends CallerAuthenticator {
     );
   }
 
-  /** A refused refresh means the user must authorize again: -31001, with the URL when one can be built. */
+  /**
+   * A refused refresh means the user must authorize again: -31001, with the URL when one can be
+   * built. A provider that is down is an outage (retry later, DESIGN §5), not a reason to re-authorize.
+   */
   private async afterFailedRefresh(
     error: unknown,
     tried: SessionData,
@@ -134,6 +137,13 @@ export class SessionAuthenticator extends CallerAuthenticator {
     requiredScopes: string[],
   ): Promise<SessionData> {
     const providers = [provider.name];
+    if (error instanceof AuthenticationError && error.reason === 'provider_unavailable') {
+      throw new AuthenticationError(`${provider.name} could not refresh the session; try again later`, {
+        reason: 'provider_unavailable',
+        providers,
+        requiredScopes,
+      });
+    }
     let authorizationUrl: string | undefined;
     try {
       authorizationUrl = (await provider.generateAuthorizationUrl({ scopes: tried.scopes })).url;
