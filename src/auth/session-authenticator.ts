@@ -9,6 +9,10 @@ import type { SessionStore } from '../session/session-store';
 /** Where a session keeps the verified identity, so a token found by hash needs no provider call. */
 export const SESSION_IDENTITY_KEY = 'nextmcp.identity';
 
+/** How long a refused refresh waits for another replica's refresh of the same session to be stored. */
+const RIVAL_REFRESH_WAIT_MS = 1000;
+const RIVAL_REFRESH_POLL_MS = 25;
+
 interface IdentitySnapshot {
   username?: string;
   roles?: string[];
@@ -128,7 +132,9 @@ export class SessionAuthenticator extends CallerAuthenticator {
 
   /**
    * A refused refresh means the user must authorize again: -31001, with the URL when one can be
-   * built. A provider that is down is an outage (retry later, DESIGN §5), not a reason to re-authorize.
+   * built. Except when another replica won the race with a rotating refresh token (its refresh
+   * spent ours): then its result is in the store. A provider that is down is an outage (retry
+   * later, DESIGN §5), not a reason to re-authorize.
    */
   private async afterFailedRefresh(
     error: unknown,
@@ -144,6 +150,8 @@ export class SessionAuthenticator extends CallerAuthenticator {
         requiredScopes,
       });
     }
+    const rival = await this.rivalRefresh(tried, provider);
+    if (rival) return rival;
     let authorizationUrl: string | undefined;
     try {
       authorizationUrl = (await provider.generateAuthorizationUrl({ scopes: tried.scopes })).url;
@@ -153,6 +161,19 @@ export class SessionAuthenticator extends CallerAuthenticator {
     const message = 'The session could not be refreshed; authorize again';
     if (authorizationUrl === undefined) throw new AuthenticationError(message, { providers, requiredScopes });
     throw new OAuthRequiredError(message, { providers, requiredScopes, authorizationUrl });
+  }
+
+  /** The session as another replica refreshed it, if that lands in the store within a short wait. */
+  private async rivalRefresh(tried: SessionData, provider: AuthProvider): Promise<SessionData | null> {
+    // The rival's token response came back with ours; its write to the store may still be on the way.
+    const deadline = Date.now() + RIVAL_REFRESH_WAIT_MS;
+    for (;;) {
+      const latest = await this.load(tried, provider);
+      if (!latest) return null;
+      if (this.refreshedElsewhere(latest, tried)) return latest;
+      if (Date.now() >= deadline) return null;
+      await new Promise((done) => setTimeout(done, RIVAL_REFRESH_POLL_MS));
+    }
   }
 
   /** Whether `latest` holds a newer token than `seen` that is not itself due for refresh. */
