@@ -131,7 +131,9 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
 
   /** For the middleware: authenticate with its providers, and set `ctx.auth`. */
   async authenticateWith(ctx: RequestContext, middleware: AuthEnforcementMiddleware): Promise<void> {
-    const caller = await this.authenticatorFor(middleware).authenticate(ctx.credentials, middleware.resolvedProviders);
+    const caller = await this.authenticatorFor(middleware).authenticate(ctx.credentials, middleware.resolvedProviders, [
+      ...middleware.requiredScopes,
+    ]);
     applyCaller(ctx, caller);
   }
 

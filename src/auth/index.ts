@@ -4,7 +4,7 @@ export * from './provider';
 export * from './token-hash';
 export { JwtProvider, MAX_JWT_LENGTH } from './providers/jwt-provider';
 export type { JwtProviderOptions, JwtProviderBaseOptions, CreateTokenOptions } from './providers/jwt-provider';
-export type { JwtKeyMaterial } from './providers/jwt-verification-key';
+export type { JwtKeyMaterial, JwtClaims, PublicJsonWebKey } from './providers/jwt-types';
 export { ApiKeyProvider } from './providers/api-key-provider';
 export type { ApiKeyEntry, ApiKeyValidator, ApiKeyProviderOptions } from './providers/api-key-provider';
 export { VerifiedTokenCache } from './providers/verified-token-cache';

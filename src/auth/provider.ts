@@ -48,7 +48,8 @@ export interface AuthProvider {
   readonly credentialKind?: 'bearer' | 'api_key';
   /**
    * The audience(s) the provider itself verifies tokens against. When unset, the HTTP layer
-   * requires a token's `aud` claim (if it has one) to name the server's resource URL.
+   * requires the token's `aud` claim to name the server's resource URL: always for JWT providers
+   * (`describe().type === 'jwt'`), and for others whenever the token carries an `aud`.
    */
   readonly audience?: string | readonly string[];
   /** For routing a JWT to the provider that trusts its `iss`. */

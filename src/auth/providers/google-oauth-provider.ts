@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { JwtClaims } from './jwt-types';
 import { AuthContext } from '../auth-context';
 import type { TokenResponse } from '../provider';
 import { resolveEndpoints } from '../oauth/endpoint-overrides';
@@ -106,7 +107,7 @@ export class GoogleOAuthProvider extends OAuthProvider {
    * Verifies a Google ID token: signature from the JWKS, issuer, audience = our client id, expiry.
    * Resolves to its claims; rejects with an `OAuthProviderError`.
    */
-  async verifyIdToken(idToken: string): Promise<JWTPayload> {
+  async verifyIdToken(idToken: string): Promise<JwtClaims> {
     try {
       const { payload } = await jwtVerify(idToken, this.jwks, {
         issuer: GOOGLE_ISSUERS,

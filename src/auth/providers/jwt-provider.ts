@@ -1,9 +1,10 @@
-import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTVerifyOptions } from 'jose';
+import type { JwtClaims, JwtKeyMaterial } from './jwt-types';
 import { AuthContext, type AuthContextInit } from '../auth-context';
 import type { AuthProvider, AuthResult, Credentials, ProviderDescription } from '../provider';
 import { contextFromClaims, type JwtClaimMapping } from './jwt-claims';
 import { JwtRejectedError, jwtFailure } from './jwt-failure';
-import { resolveVerificationKey, type JwtKeyMaterial, type VerificationKey } from './jwt-verification-key';
+import { resolveVerificationKey, type VerificationKey } from './jwt-verification-key';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 /** Options shared by every key source; see {@link JwtProviderOptions}. */
@@ -173,7 +174,7 @@ export class JwtProvider implements AuthProvider {
    *   { subject: 'user-1', expiresIn: '1h' },
    * );
    */
-  async createToken(claims: JWTPayload = {}, options: CreateTokenOptions = {}): Promise<string> {
+  async createToken(claims: JwtClaims = {}, options: CreateTokenOptions = {}): Promise<string> {
     if (this.key.kind !== 'secret' || !(this.key.key instanceof Uint8Array)) {
       throw new Error('createToken() needs a JwtProvider configured with `secret`; public keys cannot sign tokens');
     }

@@ -1,12 +1,9 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors, type JWK, type JWTVerifyGetKey } from 'jose';
+import type { JwtKeyMaterial, PublicJsonWebKey } from './jwt-types';
 import { JwksUnavailableError } from './jwt-failure';
 
-/** Where a `JwtProvider` gets its verification key: exactly one of these. */
-export type JwtKeyMaterial =
-  | { jwksUri: string | URL; publicKey?: undefined; secret?: undefined }
-  | { publicKey: string | JWK | KeyObject; jwksUri?: undefined; secret?: undefined }
-  | { secret: string | Uint8Array; jwksUri?: undefined; publicKey?: undefined };
+export type { JwtKeyMaterial };
 
 export interface JwksFetchOptions {
   /** Abort a JWKS fetch after this many milliseconds. */
@@ -97,7 +94,7 @@ function secretBytes(secret: string | Uint8Array): Uint8Array {
   return typeof secret === 'string' ? new TextEncoder().encode(secret) : new Uint8Array(secret);
 }
 
-function publicKeyObject(input: string | JWK | KeyObject): { key: KeyObject; boundAlg?: string } {
+function publicKeyObject(input: string | PublicJsonWebKey | KeyObject): { key: KeyObject; boundAlg?: string } {
   let key: KeyObject;
   let boundAlg: string | undefined;
   try {

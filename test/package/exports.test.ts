@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/*
+ * The published package: `npm pack` (which builds), install the tarball into a consumer project,
+ * compile a TypeScript file importing `nextmcp` and every subpath with both module resolutions,
+ * and run it. Proves `exports`, `typesVersions`, `files` and the `.d.ts` output work together.
+ */
+
+const root = resolve(__dirname, '../..');
+// Inside the repo, so the consumer resolves the package's dependencies from our node_modules.
+const work = mkdtempSync(join(root, '.pack-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const consumer = `
+import 'reflect-metadata';
+import { NextMCP, Tool, RequiresScope, type ToolContext } from 'nextmcp';
+import { ApiKeyProvider, createAuthMiddleware, AuthContext } from 'nextmcp/auth';
+import { MemorySessionStore, SessionData } from 'nextmcp/session';
+import { AuthRequirement, AuthMetadata } from 'nextmcp/protocol';
+import { connectTestClient } from 'nextmcp/testing';
+
+class Tools {
+  @Tool({ description: 'who' })
+  @RequiresScope('read')
+  whoami(_input: unknown, ctx: ToolContext) {
+    const auth: AuthContext | undefined = ctx.auth;
+    return { user: auth?.userId };
+  }
+}
+
+async function main() {
+  const mcp = new NextMCP({ name: 'consumer', version: '1.0.0' });
+  mcp.register(Tools);
+  mcp.use(createAuthMiddleware({
+    provider: new ApiKeyProvider({ keys: { k1: { userId: 'u1', scopes: ['read'] } } }),
+    requirement: AuthRequirement.REQUIRED,
+    sessionStore: new MemorySessionStore(),
+  }));
+  const { client, close } = await connectTestClient(mcp, { credentials: { api_key: 'k1' } });
+  const result = await client.callTool({ name: 'whoami', arguments: {} });
+  await close();
+  const session: SessionData = new SessionData({ userId: 'x', accessToken: 'y' });
+  const metadata: AuthMetadata = mcp.authMetadata();
+  console.log(JSON.stringify({ result: result.structuredContent, expired: session.isExpired(), requirement: metadata.requirement }));
+}
+main().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+function tsconfig(moduleResolution: 'node10' | 'node16') {
+  return {
+    compilerOptions: {
+      target: 'ES2022',
+      module: moduleResolution === 'node16' ? 'node16' : 'commonjs',
+      moduleResolution,
+      strict: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      esModuleInterop: true,
+      // The SDK's own declarations need skipLibCheck under node16; ours are checked under node10.
+      skipLibCheck: moduleResolution === 'node16',
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules/@types')],
+      outDir: `out-${moduleResolution}`,
+    },
+    files: ['consumer.ts'],
+  };
+}
+
+describe('the packed package', () => {
+  let files: string[];
+
+  beforeAll(() => {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).replace(/^[^[]*/, ''));
+    files = packed[0].files.map((f: { path: string }) => f.path);
+    const target = join(work, 'node_modules/nextmcp');
+    mkdirSync(target, { recursive: true });
+    execFileSync('tar', ['-xzf', join(work, packed[0].filename), '-C', target, '--strip-components=1']);
+    writeFileSync(join(work, 'consumer.ts'), consumer);
+    writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  }, 180_000);
+
+  it('ships dist with declarations and the CLI, and nothing else of the repo', () => {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/auth/index.d.ts', 'dist/session/index.d.ts', 'dist/protocol/index.d.ts', 'dist/testing/index.d.ts', 'dist/cli/index.js', 'package.json', 'README.md']) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => /^(src|test|examples|bench)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  it.each(['node10', 'node16'] as const)('type-checks and runs a consumer with moduleResolution %s', (resolution) => {
+    writeFileSync(join(work, `tsconfig.${resolution}.json`), JSON.stringify(tsconfig(resolution)));
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${resolution}.json`], { cwd: work, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [join(work, `out-${resolution}`, 'consumer.js')], { cwd: work, encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual({ result: { user: 'u1' }, expired: false, requirement: 'required' });
+  }, 120_000);
+});
