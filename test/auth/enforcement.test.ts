@@ -187,6 +187,27 @@ describe('REQUIRED middleware on stdio/in-memory', () => {
   });
 });
 
+describe('credentialsKey', () => {
+  it('reads credentials from params._meta[credentialsKey]', async () => {
+    const mcp = server({ credentialsKey: 'credentials' });
+    const token = await idp.mintToken({ sub: 'keyed' });
+    const { InMemoryTransport } = await import('@modelcontextprotocol/sdk/inMemory.js');
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await mcp.connect(serverSide);
+    const client = new Client({ name: 'keyed', version: '1' });
+    await client.connect(clientSide);
+    const result = await client.callTool({ name: 'whoami', arguments: {}, _meta: { credentials: { access_token: token } } });
+    expect(result.structuredContent).toMatchObject({ user: 'keyed' });
+    // The default key is not read by this middleware.
+    await expect(client.callTool({ name: 'whoami', arguments: {}, _meta: { auth: { access_token: 'garbage' } } })).rejects.toMatchObject({
+      code: -31001,
+      data: { error: 'authentication_required' },
+    });
+    await client.close();
+  });
+});
+
 describe('OPTIONAL and NONE', () => {
   it('OPTIONAL lets anonymous callers in but refuses bad credentials', async () => {
     const mcp = server({ requirement: AuthRequirement.OPTIONAL });
