@@ -42,6 +42,7 @@ export class RedisCallGuard {
   constructor(
     private readonly client: RedisClient,
     readonly timeoutMs: number = DEFAULT_COMMAND_TIMEOUT_MS,
+    private readonly errors: RedisFailureErrors = SESSION_STORE_ERRORS,
   ) {
     requireCommandTimeout(timeoutMs);
   }
@@ -49,17 +50,14 @@ export class RedisCallGuard {
   async run<T>(operation: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new SessionStoreUnavailableError(`Redis session store did not answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
+      timer = setTimeout(() => reject(this.errors.timeout(this.timeoutMs)), this.timeoutMs);
     });
     const work = this.whenConnected().then(operation);
     work.catch(() => undefined); // it may settle after the deadline has already answered
     try {
       return await Promise.race([work, deadline]);
     } catch (error) {
-      throw asStoreError(error);
+      throw this.errors.wrap(error);
     } finally {
       clearTimeout(timer);
     }
@@ -69,9 +67,7 @@ export class RedisCallGuard {
   private whenConnected(): Promise<void> {
     const status = this.client.status;
     if (status === 'ready') return Promise.resolve();
-    if (status === 'end') {
-      return Promise.reject(new SessionStoreUnavailableError('Redis session store connection is closed'));
-    }
+    if (status === 'end') return Promise.reject(this.errors.closed());
     if (status === 'wait') this.client.connect().catch(() => undefined); // a lazyConnect client
     this.connected ??= new Promise<void>((resolve) => {
       this.client.once('ready', () => {
@@ -81,6 +77,25 @@ export class RedisCallGuard {
     });
     return this.connected;
   }
+}
+
+/** The errors a `RedisCallGuard` fails with, so each user of Redis reports in its own terms. */
+export interface RedisFailureErrors {
+  timeout(ms: number): Error;
+  closed(): Error;
+  /** Any other failure; must not keep the raw ioredis error (it can carry command arguments). */
+  wrap(error: unknown): Error;
+}
+
+const SESSION_STORE_ERRORS: RedisFailureErrors = {
+  timeout: (ms) => new SessionStoreUnavailableError(`Redis session store did not answer within ${ms} ms`),
+  closed: () => new SessionStoreUnavailableError('Redis session store connection is closed'),
+  wrap: asStoreError,
+};
+
+/** The first line of an error's message (ioredis appends command details below it). */
+export function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : 'unknown error';
 }
 
 export function requireCommandTimeout(timeoutMs: number): void {
@@ -93,7 +108,7 @@ const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError, 
 function asStoreError(error: unknown): Error {
   if (error instanceof SessionStoreError) return error;
   if (PROGRAMMING_ERRORS.some((type) => error instanceof type)) return error as Error;
-  const message = error instanceof Error ? error.message.split('\n')[0] : 'unknown error';
+  const message = firstLine(error);
   if (error instanceof Error && error.name === 'ReplyError') return new SessionStoreError(`Redis refused a command: ${message}`);
   return new SessionStoreUnavailableError(`Redis session store unavailable: ${message}`);
 }

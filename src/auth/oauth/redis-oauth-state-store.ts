@@ -1,6 +1,20 @@
 import Redis, { type Cluster } from 'ioredis';
 import { hashToken } from '../token-hash';
 import { StateCollisionError, type OAuthStateStore, type PendingAuthorization } from './oauth-state-store';
+import { RedisCallGuard, firstLine, type RedisFailureErrors } from '../../session/redis-connection';
+
+/*
+ * Failures keep only the first line of Redis's message: ioredis attaches the command's arguments
+ * (here, the PKCE verifier) to its errors, so they are never passed on as `cause`.
+ */
+const STATE_STORE_ERRORS: RedisFailureErrors = {
+  timeout: (ms) => new Error(`OAuth state store: Redis did not answer within ${ms} ms`),
+  closed: () => new Error('OAuth state store: the Redis connection is closed'),
+  wrap: (error) => {
+    const message = firstLine(error);
+    return new Error(message.startsWith('OAuth state store:') ? message : `OAuth state store: Redis failed: ${message}`);
+  },
+};
 
 export interface RedisOAuthStateStoreOptions {
   /**
@@ -32,7 +46,7 @@ export class RedisOAuthStateStore implements OAuthStateStore {
   private readonly ownsClient: boolean;
   private readonly keyPrefix: string;
   private readonly commandTimeoutMs: number;
-  private connecting?: Promise<void>;
+  private readonly guard: RedisCallGuard;
 
   constructor(options: RedisOAuthStateStoreOptions = {}) {
     this.keyPrefix = options.keyPrefix ?? 'nextmcp:oauth-state:';
@@ -54,19 +68,17 @@ export class RedisOAuthStateStore implements OAuthStateStore {
       this.client.on('error', () => undefined);
       this.ownsClient = true;
     }
+    this.guard = new RedisCallGuard(this.client, this.commandTimeoutMs, STATE_STORE_ERRORS);
   }
 
   async save(state: string, authorization: PendingAuthorization, ttlSeconds: number): Promise<void> {
     const ttlMs = Math.max(1, Math.round(ttlSeconds * 1000));
-    const stored = await this.bounded(
-      () => this.client.set(this.key(state), JSON.stringify(authorization), 'PX', ttlMs, 'NX'),
-      'save',
-    );
+    const stored = await this.guard.run(() => this.client.set(this.key(state), JSON.stringify(authorization), 'PX', ttlMs, 'NX'));
     if (stored !== 'OK') throw new StateCollisionError();
   }
 
   async consume(state: string): Promise<PendingAuthorization | null> {
-    const raw = await this.bounded(() => this.client.getdel(this.key(state)), 'consume');
+    const raw = await this.guard.run(() => this.client.getdel(this.key(state)));
     if (raw === null) return null;
     try {
       return JSON.parse(raw) as PendingAuthorization;
@@ -82,47 +94,5 @@ export class RedisOAuthStateStore implements OAuthStateStore {
 
   private key(state: string): string {
     return `${this.keyPrefix}${hashToken(state)}`;
-  }
-
-  /**
-   * Runs one command within `commandTimeoutMs`: waits for a connecting client to be ready (a shared
-   * client may have its offline queue off) and fails closed on a deadline. Errors keep only the
-   * first line of Redis's message: ioredis attaches the command's arguments (here, the verifier)
-   * to its errors, so they are never passed on as `cause`.
-   */
-  private async bounded<T>(command: () => Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`OAuth state store: Redis ${what} did not answer within ${this.commandTimeoutMs} ms`)),
-        this.commandTimeoutMs,
-      );
-    });
-    const work = this.whenReady().then(command);
-    work.catch(() => undefined); // it may settle after the deadline has answered
-    try {
-      return await Promise.race([work, deadline]);
-    } catch (error) {
-      const message = error instanceof Error ? error.message.split('\n')[0] : 'unknown error';
-      if (message.startsWith('OAuth state store:')) throw new Error(message);
-      throw new Error(`OAuth state store: Redis ${what} failed: ${message}`);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Resolves once the client is ready; one shared listener however many calls are waiting. */
-  private whenReady(): Promise<void> {
-    const status = this.client.status;
-    if (status === 'ready') return Promise.resolve();
-    if (status === 'end') return Promise.reject(new Error('OAuth state store: the Redis connection is closed'));
-    if (status === 'wait') this.client.connect().catch(() => undefined); // a lazyConnect client
-    this.connecting ??= new Promise<void>((resolve) => {
-      this.client.once('ready', () => {
-        this.connecting = undefined;
-        resolve();
-      });
-    });
-    return this.connecting;
   }
 }
