@@ -1,0 +1,35 @@
+import type { WindowSample } from './sample';
+
+/** Something measured for a fixed window at a time, side by side with its baseline. */
+export interface Scenario {
+  /** Table section: `in-process`, `http`, `stores`. */
+  group: string;
+  name: string;
+  /** The scenario (same group) whose rate this one is divided by; its own name for a baseline. */
+  baseline: string;
+  measure(windowMs: number): Promise<WindowSample>;
+}
+
+/** A scenario that holds servers, clients or files until closed. */
+export interface OpenScenario extends Scenario {
+  close(): Promise<void>;
+}
+
+/** A scenario's summary over the measured rounds (warm-up excluded). */
+export interface ScenarioResult {
+  group: string;
+  name: string;
+  baseline: string;
+  /** Median over rounds of correct operations per second. */
+  opsPerSec: number;
+  /** Median over rounds of (this round's rate / the baseline's rate in the same round). */
+  ratio: number;
+  /** Medians over rounds, microseconds. */
+  p50Us: number;
+  p99Us: number;
+  /** Wrong answers and failures over all measured rounds. */
+  errors: number;
+  ops: number;
+  firstError?: string;
+  rounds: WindowSample[];
+}

@@ -1,0 +1,71 @@
+import { median } from './stats';
+import type { ScenarioResult } from './scenario';
+import type { RefreshStormResult } from '../refresh/refresh-storm';
+
+/** One target of issue 6 and where this run stands. */
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface TargetInputs {
+  results: readonly ScenarioResult[];
+  refresh?: RefreshStormResult;
+}
+
+function find(results: readonly ScenarioResult[], name: string): ScenarioResult | undefined {
+  return results.find((r) => r.name === name);
+}
+
+/** Median over rounds of a / b, both measured in the same rounds. */
+function sideBySide(a: ScenarioResult, b: ScenarioResult): number {
+  return median(a.rounds.map((sample, i) => sample.opsPerSec / b.rounds[i].opsPerSec));
+}
+
+function ratioTarget(r: ScenarioResult | undefined, target: string, floor: number): TargetCheck[] {
+  if (!r) return [];
+  return [{ target, measured: `${r.ratio.toFixed(2)}×${r.errors ? `, ${r.errors} errors` : ''}`, met: r.ratio >= floor && r.errors === 0 }];
+}
+
+/** The targets of issue 6 that this run's results can answer. */
+export function checkTargets({ results, refresh }: TargetInputs): TargetCheck[] {
+  const checks: TargetCheck[] = [
+    ...ratioTarget(find(results, 'NextMCP + JwtProvider (RS256, JWKS)'), 'in-process: NextMCP + JwtProvider ≥ 0.90× raw SDK', 0.9),
+    ...ratioTarget(find(results, 'NextMCP, no auth'), 'in-process: NextMCP without auth ≥ 0.95× raw SDK', 0.95),
+  ];
+  const next = find(results, 'NextMCP stateless + JwtProvider [sequential]');
+  const bearer = find(results, 'SDK stateless + requireBearerAuth (jose) [sequential]');
+  if (next && bearer) {
+    const ratio = sideBySide(next, bearer);
+    checks.push({ target: 'HTTP: NextMCP stateless + JWT ≥ 1.5× SDK + requireBearerAuth (sequential)', measured: `${ratio.toFixed(2)}×`, met: ratio >= 1.5 && next.errors === 0 });
+  }
+  checks.push(...ratioTarget(next, 'HTTP: NextMCP stateless + JWT ≥ 1.0× SDK without auth (sequential)', 1.0));
+  for (const [label, limitUs] of [['Memory', 5], ['File', 1000], ['Redis', 1000]] as const) {
+    const big = results.find((r) => r.name.startsWith(label) && r.name.includes('findByAccessToken @100k'));
+    const small = big && find(results, big.baseline);
+    if (!big || !small) continue;
+    const growth = big.p50Us / small.p50Us;
+    checks.push({
+      target: `stores: ${big.name.replace(' @100k', '')} at 100k < ${limitUs >= 1000 ? `${limitUs / 1000} ms` : `${limitUs} µs`} median, ≤ 1.5× the 1k figure`,
+      measured: `${big.p50Us.toFixed(1)} µs (1k: ${small.p50Us.toFixed(1)} µs, ${growth.toFixed(2)}×)`,
+      met: big.p50Us < limitUs && growth <= 1.5 && big.errors === 0,
+    });
+  }
+  if (refresh) {
+    checks.push({
+      target: `refresh storm: ${refresh.calls} concurrent calls → exactly 1 refresh request`,
+      measured: `${refresh.refreshRequests} refresh request(s), ${refresh.errors} errors`,
+      met: refresh.refreshRequests === 1 && refresh.errors === 0,
+    });
+  }
+  return checks;
+}
+
+export function targetsTable(checks: readonly TargetCheck[]): string {
+  return [
+    '| target | this run | met |',
+    '| --- | --- | :---: |',
+    ...checks.map((c) => `| ${c.target} | ${c.measured} | ${c.met ? 'yes' : '**no**'} |`),
+  ].join('\n');
+}
