@@ -16,6 +16,7 @@ import { AuthRuntime, type ToolListing } from '../auth/auth-runtime';
 import { TargetRegistry } from './target-registry';
 import { installProtocolHandlers } from './protocol-handlers';
 import { LiftingTransport } from './transports/lifting-transport';
+import { LazyJsonSchemaValidator } from './lazy-json-schema-validator';
 import { StdioServerTransport } from './transports/stdio-transport';
 import { startHttpListener, createHttpHandler, type HttpHandler, type HttpHost } from './http/http-app';
 import type { HttpServerOptions, Listener, ListenOptions } from './http/http-options';
@@ -213,6 +214,8 @@ export class NextMCP {
       {
         capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, logging: {} },
         ...(this.options.instructions && { instructions: this.options.instructions }),
+        // Stateless HTTP builds a server per request: its Ajv instance is built only if ever used.
+        jsonSchemaValidator: new LazyJsonSchemaValidator(),
       },
     );
     installProtocolHandlers(server, this.registry, this.pipeline, this.auth, kind);
