@@ -72,7 +72,7 @@ describe('the packed package', () => {
   let files: string[];
 
   beforeAll(() => {
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).replace(/^[^[]*/, ''));
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).replace(/^[^[]*/, ''));
     files = packed[0].files.map((f: { path: string }) => f.path);
     const target = join(work, 'node_modules/nextmcp');
     mkdirSync(target, { recursive: true });
