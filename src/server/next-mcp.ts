@@ -100,7 +100,8 @@ export class NextMCP {
 
   /**
    * What this server's installed auth amounts to (requirement, providers, scopes, roles,
-   * permissions), in the seed's wire shape via `toJSON()`.
+   * permissions), in the seed's wire shape via `toJSON()`. Like `listen()`, it checks and freezes
+   * the configuration, so call it after registering everything.
    */
   authMetadata(): AuthMetadata {
     this.start();
