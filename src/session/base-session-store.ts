@@ -36,6 +36,7 @@ export function applyTokenUpdate(session: SessionData, update: TokenUpdate, now:
 export abstract class BaseSessionStore implements SessionStore {
   protected readonly retention: RetentionPolicy;
   private readonly cleanupTimers = new Set<NodeJS.Timeout>();
+  private readonly cleanupRuns = new Set<Promise<void>>();
 
   protected constructor(options: SessionStoreOptions = {}) {
     this.retention = new RetentionPolicy(options.retainExpiredSeconds);
@@ -89,16 +90,21 @@ export abstract class BaseSessionStore implements SessionStore {
 
   startCleanup(intervalMs: number): StopCleanup {
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError('intervalMs must be a positive number');
-    let running = false;
+    let running: Promise<void> | undefined;
     const timer = setInterval(() => {
       // A slow run (a large directory, a slow Redis) must not overlap the next one.
       if (running) return;
-      running = true;
-      this.cleanupExpired()
-        .catch((error: unknown) => console.warn(`[nextmcp] session cleanup failed: ${describeError(error)}`))
+      const run = this.cleanupExpired()
+        .then(
+          () => undefined,
+          (error: unknown) => console.warn(`[nextmcp] session cleanup failed: ${describeError(error)}`),
+        )
         .finally(() => {
-          running = false;
+          running = undefined;
+          this.cleanupRuns.delete(run);
         });
+      running = run;
+      this.cleanupRuns.add(run);
     }, intervalMs);
     timer.unref();
     this.cleanupTimers.add(timer);
@@ -111,6 +117,8 @@ export abstract class BaseSessionStore implements SessionStore {
   async close(): Promise<void> {
     for (const timer of this.cleanupTimers) clearInterval(timer);
     this.cleanupTimers.clear();
+    // A run in flight finishes before subclasses close their connections, instead of failing half-way.
+    await Promise.all(this.cleanupRuns);
   }
 
   /** Whether the store should still hand out this session (not past its retention). */
