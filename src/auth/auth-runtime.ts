@@ -175,9 +175,9 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
     return this.container.isRegistered(SESSION_STORE, true) ? this.container.resolve<SessionStore>(SESSION_STORE) : undefined;
   }
 
-  /** The session stores in use, so `mcp.close()` can close them. */
+  /** The session stores in use, so `mcp.close()` can close them (a given store even if never started). */
   sessionStores(): SessionStore[] {
-    const stores = this.middlewares.map((m) => m.resolvedSessionStore).filter((s): s is SessionStore => !!s);
+    const stores = this.middlewares.map((m) => m.resolvedSessionStore ?? m.options.sessionStore).filter((s): s is SessionStore => !!s);
     return [...new Set(stores)];
   }
 
