@@ -37,6 +37,8 @@ export interface AuthMiddlewareOptions {
   autoRefreshTokens?: boolean;
   /** How long before expiry a provider token is refreshed; default 300 s. */
   refreshBufferSeconds?: number;
+  /** How long a session vouches for its token before the provider is asked again; default 300 s. */
+  sessionTrustSeconds?: number;
   /** Where in `params._meta` (and the top-level member) credentials are read; default `auth`. */
   credentialsKey?: string;
   /** Expands roles into permissions on the caller's context. */

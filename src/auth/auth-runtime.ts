@@ -35,6 +35,8 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
   private readonly effectiveCache = new WeakMap<Target, readonly AccessPolicy[]>();
   private readonly refNames = new Map<unknown, string>();
   private readonly authenticators = new WeakMap<object, CallerAuthenticator>();
+  /** Stores the authenticators used (including one from DI), closed by `mcp.close()`. */
+  private readonly usedStores = new Set<SessionStore>();
   private started = false;
 
   constructor(
@@ -157,6 +159,7 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
     if (!authenticator) {
       const middleware = owner === this ? this.middlewares.find((m) => m.resolvedSessionStore) : (owner as AuthEnforcementMiddleware);
       const sessionStore = middleware?.resolvedSessionStore ?? this.diSessionStore();
+      if (sessionStore) this.usedStores.add(sessionStore);
       const options = { rbac: middleware?.rbac, manifest: this.manifests[0] };
       authenticator = sessionStore
         ? new SessionAuthenticator({
@@ -164,6 +167,7 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
             sessionStore,
             autoRefreshTokens: middleware?.autoRefreshTokens,
             refreshBufferSeconds: middleware?.options.refreshBufferSeconds,
+            sessionTrustSeconds: middleware?.options.sessionTrustSeconds,
           })
         : new CallerAuthenticator(options);
       this.authenticators.set(owner, authenticator);
@@ -178,7 +182,7 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
   /** The session stores in use, so `mcp.close()` can close them (a given store even if never started). */
   sessionStores(): SessionStore[] {
     const stores = this.middlewares.map((m) => m.resolvedSessionStore ?? m.options.sessionStore).filter((s): s is SessionStore => !!s);
-    return [...new Set(stores)];
+    return [...new Set([...stores, ...this.usedStores])];
   }
 
   // ListingPolicy

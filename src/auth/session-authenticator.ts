@@ -3,7 +3,7 @@ import { CallerAuthenticator, type AuthenticatedCaller, type CallerAuthenticator
 import { AuthenticationError, OAuthRequiredError } from './errors';
 import { isRefreshingProvider, type AuthProvider, type Credentials, type RefreshingAuthProvider } from './provider';
 import type { PresentedCredential } from './credential-routing';
-import { SessionData } from '../session/session-data';
+import { SessionData, epochSeconds } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
 
 /** Where a session keeps the verified identity, so a token found by hash needs no provider call. */
@@ -26,6 +26,11 @@ export interface SessionAuthenticatorOptions extends CallerAuthenticatorOptions 
   autoRefreshTokens?: boolean;
   /** How long before expiry a token counts as needing refresh; default 300 s. */
   refreshBufferSeconds?: number;
+  /**
+   * How long a session vouches for its token before the provider is asked again; default 300 s.
+   * Bounds how long a token revoked at the provider (or one that never expires) stays accepted.
+   */
+  sessionTrustSeconds?: number;
 }
 
 /**
@@ -39,6 +44,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
   private readonly store: SessionStore;
   private readonly autoRefresh: boolean;
   private readonly bufferSeconds: number;
+  private readonly trustSeconds: number;
   private readonly refreshing = new Map<string, Promise<SessionData>>();
 
   constructor(options: SessionAuthenticatorOptions) {
@@ -46,6 +52,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
     this.store = options.sessionStore;
     this.autoRefresh = options.autoRefreshTokens ?? true;
     this.bufferSeconds = options.refreshBufferSeconds ?? 300;
+    this.trustSeconds = options.sessionTrustSeconds ?? 300;
   }
 
   get sessionStore(): SessionStore {
@@ -67,18 +74,27 @@ export class SessionAuthenticator extends CallerAuthenticator {
       if (found.isExpired()) {
         throw new AuthenticationError('The access token has expired', { reason: 'token_expired', providers, requiredScopes });
       }
-      const session = await this.freshen(found, provider, requiredScopes);
-      return { auth: this.enrich(contextFromSession(found)), session };
+      if (epochSeconds() - found.updatedAt < this.trustSeconds) {
+        const session = await this.freshen(found, provider, requiredScopes);
+        return { auth: this.enrich(contextFromSession(found)), session };
+      }
     }
     const caller = await super.verify(credentials, credential, routed, requiredScopes);
-    const session = await this.guard(() => this.remember(caller.auth, credential.value), [caller.auth.provider]);
+    const remembered = await this.guard(() => this.remember(caller.auth, credential.value), [caller.auth.provider]);
+    const owner = routed.find((p) => p.name === remembered.provider);
+    const session = owner ? await this.freshen(remembered, owner, requiredScopes) : remembered;
     return { ...caller, session };
   }
 
   /** Creates the session on first success; an existing session with a refresh token is kept. */
   private async remember(auth: AuthContext, token: string): Promise<SessionData> {
     const existing = await this.store.load(auth.userId, auth.provider);
-    if (existing && existing.accessToken === token) return existing;
+    if (existing && existing.accessToken === token) {
+      // Verified again just now: the session vouches for the token for another trust period.
+      const reverified = new SessionData({ ...existing.toJSON(), updatedAt: epochSeconds(), metadata: { ...existing.metadata, [SESSION_IDENTITY_KEY]: snapshot(auth) } });
+      await this.store.save(reverified);
+      return reverified;
+    }
     if (existing && existing.refreshToken && !existing.isExpired()) return existing;
     const session = new SessionData({
       userId: auth.userId,
