@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { CorruptSessionError } from './errors';
+import { copyPlainData, NOT_PLAIN } from './copy-plain-data';
 
 /** Seconds since the epoch, as `expiresAt`, `createdAt` and `updatedAt` are kept. */
 export function epochSeconds(nowMs: number = Date.now()): number {
@@ -100,7 +101,9 @@ export class SessionData {
 
   /** A deep copy, so a caller's edits do not reach a store's copy (or the other way round). */
   clone(): SessionData {
-    return new SessionData(structuredClone(this.toJSON()));
+    const data = this.toJSON();
+    const copied = copyPlainData(data);
+    return new SessionData(copied === NOT_PLAIN ? structuredClone(data) : copied);
   }
 
   /** The plain object stores persist (tokens included). Optional fields that are unset are omitted. */
