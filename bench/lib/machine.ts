@@ -22,7 +22,8 @@ const ROOT = join(__dirname, '..', '..');
 
 function packageVersion(name: string): string {
   try {
-    const file = name === 'nextmcp' ? join(ROOT, 'package.json') : require.resolve(`${name}/package.json`, { paths: [ROOT] });
+    // Read from node_modules directly: a package's `exports` may map `package.json` elsewhere.
+    const file = name === 'nextmcp' ? join(ROOT, 'package.json') : join(ROOT, 'node_modules', name, 'package.json');
     return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';

@@ -33,7 +33,7 @@ export function renderLatest(report: BenchReport): string {
     `- Date: ${m.date}${m.commit ? ` (commit ${m.commit})` : ''}; whole bench ${Math.round(report.durationSeconds)} s`,
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; load average ${m.loadAverage} at start`,
     `- Node ${m.node}; ${versions}`,
-    `- Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}`,
+    `- Settings: ${Object.entries(report.settings).map(([group, v]) => `${group} ${describeSettings(v)}`).join('; ')}`,
     '',
     '### Targets',
     '',
@@ -52,6 +52,13 @@ export function renderLatest(report: BenchReport): string {
       : []),
     END,
   ].join('\n');
+}
+
+function describeSettings(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  return Object.entries(value)
+    .map(([key, v]) => `${key}=${Array.isArray(v) ? v.join('/') : String(v)}`)
+    .join(' ');
 }
 
 /** Replaces the generated section of BENCHMARKS.md (or appends it), keeping the prose around it. */
