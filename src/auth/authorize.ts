@@ -42,19 +42,18 @@ export function authorize(
     });
   }
 
-  const roles = flatten(layers.flatMap((p) => p.roleSets));
-  const permissions = flatten(layers.flatMap((p) => p.permissionSets));
-  const details = {
+  // What a refusal reports; built only when refusing (this runs on every enforced call).
+  const details = () => ({
     tool: options.target ?? null,
     requiredScopes,
-    requiredRoles: roles,
-    requiredPermissions: permissions,
-  };
+    requiredRoles: flatten(layers.flatMap((p) => p.roleSets)),
+    requiredPermissions: flatten(layers.flatMap((p) => p.permissionSets)),
+  });
 
   const missingScopes = requiredScopes.filter((s) => !auth.hasScope(s));
   if (missingScopes.length > 0) {
     throw new ScopeInsufficientError(`Insufficient scope: missing ${missingScopes.join(', ')}`, {
-      ...details,
+      ...details(),
       missingScopes,
     });
   }
@@ -63,12 +62,12 @@ export function authorize(
     const Refusal = layer.origin === 'manifest' ? ManifestViolationError : AuthorizationError;
     for (const anyOf of layer.roleSets) {
       if (!anyOf.some((r) => auth.hasRole(r))) {
-        throw new Refusal(`Forbidden: requires one of the roles ${anyOf.join(', ')}`, details);
+        throw new Refusal(`Forbidden: requires one of the roles ${anyOf.join(', ')}`, details());
       }
     }
     for (const anyOf of layer.permissionSets) {
       if (!anyOf.some((p) => auth.hasPermission(p))) {
-        throw new Refusal(`Forbidden: requires one of the permissions ${anyOf.join(', ')}`, details);
+        throw new Refusal(`Forbidden: requires one of the permissions ${anyOf.join(', ')}`, details());
       }
     }
   }
