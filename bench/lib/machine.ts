@@ -31,7 +31,8 @@ function packageVersion(name: string): string {
 }
 
 async function redisVersion(url: string): Promise<string> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
+  client.on('error', () => undefined); // reported as 'unreachable' below
   try {
     await client.connect();
     return /redis_version:(\S+)/.exec(await client.info('server'))?.[1] ?? 'unknown';
