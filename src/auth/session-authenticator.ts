@@ -13,7 +13,7 @@ export const SESSION_IDENTITY_KEY = 'nextmcp.identity';
 const RIVAL_REFRESH_WAIT_MS = 1000;
 const RIVAL_REFRESH_POLL_MS = 25;
 
-interface IdentitySnapshot {
+export interface IdentitySnapshot {
   username?: string;
   roles?: string[];
   permissions?: string[];
@@ -91,7 +91,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
     const existing = await this.store.load(auth.userId, auth.provider);
     if (existing && existing.accessToken === token) {
       // Verified again just now: the session vouches for the token for another trust period.
-      const reverified = new SessionData({ ...existing.toJSON(), updatedAt: epochSeconds(), metadata: { ...existing.metadata, [SESSION_IDENTITY_KEY]: snapshot(auth) } });
+      const reverified = new SessionData({ ...existing.toJSON(), updatedAt: epochSeconds(), metadata: { ...existing.metadata, [SESSION_IDENTITY_KEY]: identitySnapshot(auth) } });
       await this.store.save(reverified);
       return reverified;
     }
@@ -104,7 +104,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
       expiresAt: auth.expiresAt,
       scopes: [...auth.scopes],
       userInfo: { ...existing?.userInfo, ...(auth.username !== undefined && { username: auth.username }) },
-      metadata: { ...existing?.metadata, [SESSION_IDENTITY_KEY]: snapshot(auth) },
+      metadata: { ...existing?.metadata, [SESSION_IDENTITY_KEY]: identitySnapshot(auth) },
       createdAt: existing?.createdAt,
     });
     await this.store.save(session);
@@ -212,7 +212,8 @@ export class SessionAuthenticator extends CallerAuthenticator {
   }
 }
 
-function snapshot(auth: AuthContext): IdentitySnapshot {
+/** What a session remembers of a verified identity (see `contextFromSession`). */
+export function identitySnapshot(auth: AuthContext): IdentitySnapshot {
   return {
     username: auth.username,
     roles: [...auth.roles],

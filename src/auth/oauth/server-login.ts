@@ -4,7 +4,7 @@ import { SESSION_STORE } from '../../di/tokens';
 import { SessionData, epochSeconds } from '../../session/session-data';
 import type { SessionStore } from '../../session/session-store';
 import type { AuthRuntime } from '../auth-runtime';
-import { SESSION_IDENTITY_KEY } from '../session-authenticator';
+import { SESSION_IDENTITY_KEY, identitySnapshot } from '../session-authenticator';
 import { StartupError } from '../../server/startup-error';
 import { OAuthLoginFlow, type OAuthLoginFlowOptions, type OAuthLoginResult } from './oauth-login-flow';
 import type { OAuthProvider } from './oauth-provider';
@@ -78,13 +78,6 @@ export function sessionFromLogin({ provider, token, authContext }: OAuthLoginRes
     expiresAt: token.expires_in !== undefined ? epochSeconds() + token.expires_in : authContext.expiresAt,
     scopes: [...authContext.scopes],
     userInfo: { ...(authContext.username !== undefined && { username: authContext.username }) },
-    metadata: {
-      [SESSION_IDENTITY_KEY]: {
-        username: authContext.username,
-        roles: [...authContext.roles],
-        permissions: [...authContext.permissions],
-        claims: { ...authContext.claims },
-      },
-    },
+    metadata: { [SESSION_IDENTITY_KEY]: identitySnapshot(authContext) },
   });
 }
