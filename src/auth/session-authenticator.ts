@@ -91,7 +91,11 @@ export class SessionAuthenticator extends CallerAuthenticator {
     const existing = await this.store.load(auth.userId, auth.provider);
     if (existing && existing.accessToken === token) {
       // Verified again just now: the session vouches for the token for another trust period.
-      const reverified = new SessionData({ ...existing.toJSON(), updatedAt: epochSeconds(), metadata: { ...existing.metadata, [SESSION_IDENTITY_KEY]: identitySnapshot(auth) } });
+      const reverified = new SessionData({
+        ...existing.toJSON(),
+        updatedAt: epochSeconds(),
+        metadata: { ...existing.metadata, [SESSION_IDENTITY_KEY]: identitySnapshot(auth) },
+      });
       await this.store.save(reverified);
       return reverified;
     }
