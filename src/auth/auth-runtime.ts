@@ -150,7 +150,8 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
     const owner = this.middlewares.find(
       (m) => m.requirement !== AuthRequirement.NONE && (providerName === undefined || m.resolvedProviders.some((p) => p.name === providerName)),
     );
-    const candidates = providerName !== undefined ? [this.providers.get(providerName)!].filter(Boolean) : owner ? [...owner.resolvedProviders] : this.providers.all();
+    const named = providerName === undefined ? undefined : this.providers.get(providerName);
+    const candidates = providerName !== undefined ? (named ? [named] : []) : (owner?.resolvedProviders ?? this.providers.all());
     return this.authenticatorFor(owner ?? this).authenticate(credentials, candidates);
   }
 
