@@ -154,3 +154,37 @@ describe('HTTP transport', () => {
     }
   });
 });
+
+describe('HTTP limits and mounted-handler host checks', () => {
+  it('refuses new MCP sessions beyond maxSessions with 503', async () => {
+    const mcp = httpServer();
+    const listener = await mcp.listen({ transport: 'http', port: 0, maxSessions: 1 });
+    try {
+      const first = await post(listener.url!, initialize);
+      expect(first.status).toBe(200);
+      await first.text();
+      const second = await post(listener.url!, initialize);
+      expect(second.status).toBe(503);
+      expect(((await second.json()) as { error: { message: string } }).error.message).toBe('Too many MCP sessions');
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  it('a mounted handler with allowedHosts refuses other Host headers', async () => {
+    const mcp = httpServer();
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const url = new URL(`http://127.0.0.1:${port}/mcp`);
+    server.on('request', mcp.httpHandler({ resourceUrl: url.href, stateless: true, allowedHosts: [`mcp.internal:${port}`] }));
+    try {
+      expect(await rawPost(url, `mcp.internal:${port}`)).toBe(200);
+      expect(await rawPost(url, `evil.example:${port}`)).toBe(403);
+    } finally {
+      await mcp.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
