@@ -20,8 +20,13 @@ export type HandlerFn = (...args: any[]) => unknown;
 const EMPTY_INPUT: JsonObjectSchema = Object.freeze({ type: 'object', properties: {} }) as JsonObjectSchema;
 const NOT_DTOS = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Promise, Symbol, BigInt, Date, URL]);
 
-/** Turns a decorated class into targets. Instances are resolved from the request's container. */
-export function scanClass(cls: Constructor): Target[] {
+/** How a class target finds the instance to call; by default, from the request's container. */
+export type InstanceResolver = (cls: Constructor, ctx: ToolContext) => object;
+
+const fromRequestContainer: InstanceResolver = (cls, ctx) => ctx.container.resolve(cls);
+
+/** Turns a decorated class into targets. Instances come from `resolveInstance` on each call. */
+export function scanClass(cls: Constructor, resolveInstance: InstanceResolver = fromRequestContainer): Target[] {
   if (typeof cls !== 'function') throw new StartupError('register() takes classes');
   const classRules = ownRulesAlongChain(cls, undefined);
   const targets: Target[] = [];
@@ -42,7 +47,7 @@ export function scanClass(cls: Constructor): Target[] {
     const policy = policyFromRules([...classRules, ...ownRulesAlongChain(proto, method)]);
     const invoke = (...args: unknown[]) => {
       const ctx = args[args.length - 1] as ToolContext;
-      const instance = ctx.container.resolve(cls) as Record<string | symbol, HandlerFn>;
+      const instance = resolveInstance(cls, ctx) as Record<string | symbol, HandlerFn>;
       return instance[method](...args);
     };
     const firstParam: unknown = (Reflect.getMetadata('design:paramtypes', proto, method) ?? [])[0];

@@ -4,6 +4,7 @@ import type { AccessPolicy, ProviderRef } from '../metadata/access-policy';
 import type { Target } from '../metadata/targets';
 import type { Middleware } from './middleware';
 import type { RequestContext } from './request-context';
+import { POLICY_ENFORCED } from './policy-enforced';
 
 /** What the enforcement stage needs from the server's auth setup. */
 export interface AccessRuntime {
@@ -21,8 +22,13 @@ export interface AccessRuntime {
   providerNames(): string[];
 }
 
-/** Marks a request whose target policy was enforced, so the handler's context says so. */
-export const POLICY_ENFORCED = Symbol('nextmcp:policy-enforced');
+/** What the stage works out once per target (policies are fixed once the server has started). */
+interface CompiledTarget {
+  layers: readonly AccessPolicy[];
+  requiresAuth: boolean;
+  providerName?: string;
+  providers: string[];
+}
 
 /**
  * The per-target stage compiled from decorators (and manifest entries): authenticates with the
@@ -30,18 +36,37 @@ export const POLICY_ENFORCED = Symbol('nextmcp:policy-enforced');
  * global middleware is installed.
  */
 export function createEnforcementStage(runtime: AccessRuntime): Middleware {
-  return async (ctx, next) => {
+  const compiled = new WeakMap<Target, CompiledTarget>();
+  const compile = (target: Target, ctx: RequestContext): CompiledTarget => {
+    const layers = runtime.layersFor(target);
+    const requiresAuth = layers.some((p) => p.requiresAuth);
+    const entry: CompiledTarget = {
+      layers,
+      requiresAuth,
+      providerName: requiresAuth ? runtime.providerNameOf(target.policy.provider, ctx.container) : undefined,
+      providers: runtime.providerNames(),
+    };
+    compiled.set(target, entry);
+    return entry;
+  };
+
+  const enforce = async (ctx: RequestContext, target: Target, entry: CompiledTarget, next: () => Promise<unknown>) => {
+    const { providerName } = entry;
+    if (!ctx.auth || (providerName !== undefined && ctx.auth.provider !== providerName)) {
+      await runtime.authenticate(ctx, providerName);
+    }
+    authorize(entry.layers, ctx.auth, { target: target.name, providerName, providers: entry.providers });
+    ctx[POLICY_ENFORCED] = true;
+    return next();
+  };
+
+  // Not async: a target without auth requirements costs no extra promise.
+  return (ctx, next) => {
     const target = ctx.target;
     if (!target) return next();
-    const layers = runtime.layersFor(target);
-    if (layers.some((p) => p.requiresAuth)) {
-      const providerName = runtime.providerNameOf(target.policy.provider, ctx.container);
-      if (!ctx.auth || (providerName !== undefined && ctx.auth.provider !== providerName)) {
-        await runtime.authenticate(ctx, providerName);
-      }
-      authorize(layers, ctx.auth, { target: target.name, providerName, providers: runtime.providerNames() });
-    }
-    ctx.state[POLICY_ENFORCED] = true;
+    const entry = compiled.get(target) ?? compile(target, ctx);
+    if (entry.requiresAuth) return enforce(ctx, target, entry, next);
+    ctx[POLICY_ENFORCED] = true;
     return next();
   };
 }

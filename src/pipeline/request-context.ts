@@ -5,6 +5,9 @@ import type { Credentials } from '../auth/provider';
 import type { SessionData } from '../session/session-data';
 import type { Target } from '../metadata/targets';
 import { AUTH_CONTEXT } from '../di/tokens';
+import { POLICY_ENFORCED } from './policy-enforced';
+
+const NO_HEADERS: HeaderMap = Object.freeze({});
 
 /** How the request arrived. */
 export type TransportKind = 'stdio' | 'http' | 'in-memory' | 'custom';
@@ -46,11 +49,12 @@ export class RequestContext {
   readonly requestId: RequestId;
   /** The MCP session id (stateful HTTP), when there is one. */
   readonly sessionId?: string;
-  /** Free-form state shared by middleware for this request. */
-  readonly state: Record<string | symbol, unknown> = {};
   readonly notify: RequestContextInit['notify'];
+  /** Set by the enforcement stage once the target's policy has been enforced. */
+  [POLICY_ENFORCED] = false;
 
   private _auth?: AuthContext;
+  private _state?: Record<string | symbol, unknown>;
   private _container?: DependencyContainer;
   private readonly parentContainer: DependencyContainer;
 
@@ -61,12 +65,17 @@ export class RequestContext {
     this.credentials = init.credentials;
     this._auth = init.auth;
     this.transport = init.transport;
-    this.headers = init.headers ?? {};
+    this.headers = init.headers ?? NO_HEADERS;
     this.parentContainer = init.parentContainer;
     this.signal = init.signal;
     this.requestId = init.requestId;
     this.sessionId = init.sessionId;
     this.notify = init.notify;
+  }
+
+  /** Free-form state shared by middleware for this request. */
+  get state(): Record<string | symbol, unknown> {
+    return (this._state ??= {});
   }
 
   /** The verified caller. Only server-side code sets it; nothing in the request can. */

@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { compose, type Middleware } from './middleware';
-import { RequestContext, type TransportKind } from './request-context';
+import { RequestContext, type RequestContextInit, type TransportKind } from './request-context';
 import { extractCredentials } from './credentials';
 import { readCarriedAuth } from './carried-auth';
 import type { Target } from '../metadata/targets';
@@ -50,7 +50,8 @@ export class RequestPipeline {
       signal: extra.signal,
       requestId: extra.requestId,
       sessionId: extra.sessionId,
-      notify: (notification) => extra.sendNotification(notification as ServerNotification),
+      // The SDK's per-request sender; our notifications are ServerNotifications by construction.
+      notify: extra.sendNotification as RequestContextInit['notify'],
     });
     if (carried?.session) ctx.session = carried.session;
     this.chain ??= compose([...this.globalMiddleware(), ...this.targetStages]);

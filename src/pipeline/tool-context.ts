@@ -34,38 +34,66 @@ export interface ToolContext {
   log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
 }
 
-// Contexts whose target policy the pipeline has enforced; functional wrappers refuse to run otherwise.
-const enforced = new WeakSet<ToolContext>();
+/** The pipeline's ToolContext. A class, not a literal: one shape, methods shared, cheap per call. */
+class PipelineToolContext implements ToolContext {
+  // A private brand, not a flag: nothing outside this module can mark a context as enforced.
+  readonly #policyEnforced: boolean;
 
+  constructor(
+    readonly request: RequestContext,
+    policyEnforced: boolean,
+  ) {
+    this.#policyEnforced = policyEnforced;
+  }
+
+  static isEnforced(ctx: unknown): boolean {
+    return typeof ctx === 'object' && ctx !== null && #policyEnforced in ctx && (ctx as PipelineToolContext).#policyEnforced;
+  }
+
+  get auth(): AuthContext | undefined {
+    return this.request.auth;
+  }
+
+  get session(): SessionData | undefined {
+    return this.request.session;
+  }
+
+  get signal(): AbortSignal {
+    return this.request.signal;
+  }
+
+  get requestId(): RequestId {
+    return this.request.requestId;
+  }
+
+  get container(): DependencyContainer {
+    return this.request.container;
+  }
+
+  get sessionId(): string | undefined {
+    return this.request.sessionId;
+  }
+
+  async reportProgress(progress: number, total?: number, message?: string): Promise<void> {
+    const progressToken = (this.request.params._meta as { progressToken?: string | number } | undefined)?.progressToken;
+    if (progressToken === undefined) return;
+    await this.request.notify({
+      method: 'notifications/progress',
+      params: { progressToken, progress, ...(total !== undefined && { total }), ...(message && { message }) },
+    });
+  }
+
+  async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
+    await this.request.notify({ method: 'notifications/message', params: { level, data, ...(logger && { logger }) } });
+  }
+}
+
+/** Whether the pipeline enforced the target policy of the request this context belongs to. */
 export function isEnforcedContext(ctx: unknown): boolean {
-  return typeof ctx === 'object' && ctx !== null && enforced.has(ctx as ToolContext);
+  return PipelineToolContext.isEnforced(ctx);
 }
 
 /** Builds the handler's context from the request context. */
 export function createToolContext(request: RequestContext, policyEnforced: boolean): ToolContext {
-  const meta = request.params._meta as { progressToken?: string | number } | undefined;
-  const progressToken = meta?.progressToken;
-  const ctx: ToolContext = {
-    auth: request.auth,
-    session: request.session,
-    signal: request.signal,
-    requestId: request.requestId,
-    get container() {
-      return request.container;
-    },
-    sessionId: request.sessionId,
-    request,
-    async reportProgress(progress, total, message) {
-      if (progressToken === undefined) return;
-      await request.notify({
-        method: 'notifications/progress',
-        params: { progressToken, progress, ...(total !== undefined && { total }), ...(message && { message }) },
-      });
-    },
-    async log(level, data, logger) {
-      await request.notify({ method: 'notifications/message', params: { level, data, ...(logger && { logger }) } });
-    },
-  };
-  if (policyEnforced) enforced.add(ctx);
-  return ctx;
+  return new PipelineToolContext(request, policyEnforced);
 }

@@ -5,6 +5,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { scanClass, scanPromptFunction, scanResourceFunction, scanToolFunction, type Constructor, type HandlerFn } from '../metadata/scanner';
+import type { ToolContext } from '../pipeline/tool-context';
 import type { ToolOptions } from '../decorators/tool.decorator';
 import type { ResourceOptions } from '../decorators/resource.decorator';
 import type { PromptOptions } from '../decorators/prompt.decorator';
@@ -63,6 +64,10 @@ export class NextMCP {
   private readonly classes = new Set<Constructor>();
   /** Classes we registered as singletons (built at start-up); user-registered ones keep their scope. */
   private readonly singletons = new Set<Constructor>();
+  /** Their instances, built at start-up: a call needs no request container to find them. */
+  private readonly singletonInstances = new Map<Constructor, object>();
+  private readonly resolveInstance = (cls: Constructor, ctx: ToolContext): object =>
+    this.singletonInstances.get(cls) ?? ctx.container.resolve(cls);
   private readonly connections = new Set<Server>();
   private readonly listeners = new Set<Listener>();
   private readonly closeHooks: (() => unknown)[] = [];
@@ -87,7 +92,7 @@ export class NextMCP {
     this.assertNotStarted('register()');
     for (const cls of classes) {
       if (this.classes.has(cls)) throw new StartupError(`${cls.name} is already registered`);
-      for (const target of scanClass(cls)) this.registry.add(target);
+      for (const target of scanClass(cls, this.resolveInstance)) this.registry.add(target);
       this.classes.add(cls);
       // Tool classes are singletons per server unless the user registered them otherwise.
       if (!this.container.isRegistered(cls, true)) {
@@ -200,7 +205,7 @@ export class NextMCP {
   /** Builds singletons at start-up so a missing dependency is a start-up error, not a failed call. */
   private instantiate(cls: Constructor): void {
     try {
-      this.container.resolve(cls);
+      this.singletonInstances.set(cls, this.container.resolve(cls));
     } catch (error) {
       throw new StartupError(
         `Cannot construct ${cls.name}: ${(error as Error).message}. ` +

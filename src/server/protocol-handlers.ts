@@ -17,7 +17,7 @@ import {
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestPipeline, Extra } from '../pipeline/request-pipeline';
 import type { RequestContext, TransportKind } from '../pipeline/request-context';
-import { POLICY_ENFORCED } from '../pipeline/enforcement-stage';
+import { POLICY_ENFORCED } from '../pipeline/policy-enforced';
 import { createToolContext } from '../pipeline/tool-context';
 import { validateArguments } from '../pipeline/validation';
 import { toCallToolResult, toErrorResult, toGetPromptResult, toReadResourceResult } from '../pipeline/results';
@@ -58,7 +58,7 @@ export function installProtocolHandlers(
     return run(request.method, request.params, extra, target, async (ctx) => {
       if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown tool: ${request.params.name}`);
       const args = await validateArguments(target.input, request.params.arguments, target.name);
-      const toolCtx = createToolContext(ctx, ctx.state[POLICY_ENFORCED] === true);
+      const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED]);
       try {
         return toCallToolResult(await target.invoke(args, toolCtx));
       } catch (error) {
@@ -90,7 +90,7 @@ export function installProtocolHandlers(
     const found = registry.findResource(request.params.uri);
     return run(request.method, request.params, extra, found?.target, async (ctx) => {
       if (!found) throw new JsonRpcError(JsonRpcErrorCode.RESOURCE_NOT_FOUND, `Resource not found: ${request.params.uri}`, { uri: request.params.uri });
-      const toolCtx = createToolContext(ctx, ctx.state[POLICY_ENFORCED] === true);
+      const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED]);
       const value = await found.target.invoke(new URL(request.params.uri), found.variables, toolCtx);
       return toReadResourceResult(value, request.params.uri, found.target.mimeType);
     }) as never;
@@ -110,7 +110,7 @@ export function installProtocolHandlers(
     return run(request.method, request.params, extra, target, async (ctx) => {
       if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown prompt: ${request.params.name}`);
       const args = await validateArguments(target.input, request.params.arguments, target.name);
-      const toolCtx = createToolContext(ctx, ctx.state[POLICY_ENFORCED] === true);
+      const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED]);
       return toGetPromptResult(await target.invoke(args, toolCtx), target.description);
     }) as never;
   });
