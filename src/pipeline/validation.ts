@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
+import { fastPathFor } from './dto-fast-path';
 import { JsonRpcError, JsonRpcErrorCode } from './json-rpc-error';
 import type { InputSpec } from '../metadata/targets';
 
@@ -20,6 +21,10 @@ export async function validateArguments(input: InputSpec, args: unknown, targetN
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": expected an object`);
   }
+  // Same instance, without class-transformer and the async executor, when that is certain;
+  // anything else (including every invalid input) takes the full path, the only producer of errors.
+  const fast = fastPathFor(input.dto)?.(plain);
+  if (fast) return fast;
   const instance = plainToInstance(input.dto, plain) as object;
   const errors = await validate(instance, {
     whitelist: true,
