@@ -1,3 +1,6 @@
+import { FrozenSet } from './frozen-set';
+import { frozenRecord } from './frozen-record';
+
 /** What a provider knows about an authenticated caller. */
 export interface AuthContextInit {
   userId: string;
@@ -17,7 +20,8 @@ export interface AuthContextInit {
 
 /**
  * The authenticated caller of one request. Built only by providers on the server side; a client can
- * never supply one. Scopes, roles and permissions are read-only sets.
+ * never supply one. Immutable all the way down (scopes, roles and permissions are `FrozenSet`s,
+ * claims and metadata frozen copies), so one context can serve every request of a caller.
  */
 export class AuthContext {
   readonly authenticated = true as const;
@@ -38,12 +42,13 @@ export class AuthContext {
     this.userId = init.userId;
     this.username = init.username;
     this.provider = init.provider;
-    this.scopes = new Set(init.scopes ?? []);
-    this.roles = new Set(init.roles ?? []);
-    this.permissions = new Set(init.permissions ?? []);
-    this.claims = Object.freeze({ ...(init.claims ?? {}) });
-    this.metadata = Object.freeze({ ...(init.metadata ?? {}) });
+    this.scopes = new FrozenSet(init.scopes);
+    this.roles = new FrozenSet(init.roles);
+    this.permissions = new FrozenSet(init.permissions);
+    this.claims = frozenRecord(init.claims);
+    this.metadata = frozenRecord(init.metadata);
     this.expiresAt = init.expiresAt;
+    Object.freeze(this);
   }
 
   hasScope(scope: string): boolean {

@@ -12,7 +12,8 @@ import { isAuthProvider } from './provider-registry';
 import type { PermissionManifest } from './manifest';
 import type { RBAC } from './rbac';
 import type { AuthRuntime } from './auth-runtime';
-import { authorize } from './authorize';
+import { AccessDecision } from './authorize';
+import type { Target } from '../metadata/targets';
 import { StartupError } from '../server/startup-error';
 
 /** Methods whose target is enforced; everything else (initialize, ping, lists) passes on stdio. */
@@ -67,6 +68,10 @@ export class AuthEnforcementMiddleware implements MiddlewareObject {
   private providers?: AuthProvider[];
   private manifest?: PermissionManifest;
   private sessionStore?: SessionStore;
+  /** This middleware's policy AND each target's own layers, worked out on the target's first call. */
+  private readonly decisions = new WeakMap<Target, AccessDecision>();
+  private untargetedDecision?: AccessDecision;
+  private providerNames?: string[];
 
   constructor(readonly options: AuthMiddlewareOptions = {}) {
     this.requirement = options.requirement ?? AuthRequirement.REQUIRED;
@@ -138,10 +143,20 @@ export class AuthEnforcementMiddleware implements MiddlewareObject {
       await runtime.authenticateWith(ctx, this);
     }
     if (ENFORCED_METHODS.has(ctx.method) && this.requirement === AuthRequirement.REQUIRED && !ctx.target?.policy.public) {
-      const layers = [this.policy, ...(ctx.target ? runtime.layersFor(ctx.target) : [])];
-      authorize(layers, ctx.auth, { target: ctx.target?.name ?? null, providers: this.resolvedProviders.map((p) => p.name) });
+      this.providerNames ??= this.resolvedProviders.map((p) => p.name);
+      this.decisionFor(ctx.target, runtime).check(ctx.auth, { target: ctx.target?.name ?? null, providers: this.providerNames });
     }
     return next();
+  }
+
+  private decisionFor(target: Target | undefined, runtime: AuthRuntime): AccessDecision {
+    if (!target) return (this.untargetedDecision ??= new AccessDecision([this.policy]));
+    let decision = this.decisions.get(target);
+    if (!decision) {
+      decision = new AccessDecision([this.policy, ...runtime.layersFor(target)]);
+      this.decisions.set(target, decision);
+    }
+    return decision;
   }
 
   private requireRuntime(): AuthRuntime {

@@ -133,9 +133,7 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
 
   /** For the middleware: authenticate with its providers, and set `ctx.auth`. */
   async authenticateWith(ctx: RequestContext, middleware: AuthEnforcementMiddleware): Promise<void> {
-    const caller = await this.authenticatorFor(middleware).authenticate(ctx.credentials, middleware.resolvedProviders, [
-      ...middleware.requiredScopes,
-    ]);
+    const caller = await this.authenticatorFor(middleware).authenticate(ctx.credentials, middleware.resolvedProviders, middleware.requiredScopes);
     applyCaller(ctx, caller);
   }
 
@@ -226,5 +224,5 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
 
 function applyCaller(ctx: RequestContext, caller: AuthenticatedCaller): void {
   ctx.auth = caller.auth;
-  if (caller.session) ctx.session = caller.session;
+  ctx.sessionFrom(caller);
 }

@@ -25,49 +25,72 @@ export function authorize(
   auth: AuthContext | undefined,
   options: AuthorizeOptions = {},
 ): void {
-  const layers = Array.isArray(policies) ? (policies as readonly AccessPolicy[]) : [policies as AccessPolicy];
-  if (!layers.some((p) => p.requiresAuth)) return;
-  const requiredScopes = [...new Set(layers.flatMap((p) => p.scopes))];
+  new AccessDecision(policies).check(auth, options);
+}
 
-  if (!auth) {
-    throw new AuthenticationError('Authentication required', {
-      providers: options.providerName ? [options.providerName] : (options.providers ?? []),
-      requiredScopes,
-    });
-  }
-  if (options.providerName && auth.provider !== options.providerName) {
-    throw new AuthenticationError(`Authentication with provider "${options.providerName}" required`, {
-      providers: [options.providerName],
-      requiredScopes,
-    });
-  }
+/**
+ * `authorize()` for one fixed set of policies, worked out once: per-call paths keep one per
+ * target so a call only checks the caller.
+ *
+ * @example
+ * const decision = new AccessDecision([middlewarePolicy, target.policy]);
+ * decision.check(ctx.auth, { target: target.name });
+ */
+export class AccessDecision {
+  readonly layers: readonly AccessPolicy[];
+  readonly requiresAuth: boolean;
+  readonly requiredScopes: readonly string[];
 
-  // What a refusal reports; built only when refusing (this runs on every enforced call).
-  const details = () => ({
-    tool: options.target ?? null,
-    requiredScopes,
-    requiredRoles: flatten(layers.flatMap((p) => p.roleSets)),
-    requiredPermissions: flatten(layers.flatMap((p) => p.permissionSets)),
-  });
-
-  const missingScopes = requiredScopes.filter((s) => !auth.hasScope(s));
-  if (missingScopes.length > 0) {
-    throw new ScopeInsufficientError(`Insufficient scope: missing ${missingScopes.join(', ')}`, {
-      ...details(),
-      missingScopes,
-    });
+  constructor(policies: AccessPolicy | readonly AccessPolicy[]) {
+    this.layers = Array.isArray(policies) ? [...(policies as readonly AccessPolicy[])] : [policies as AccessPolicy];
+    this.requiresAuth = this.layers.some((p) => p.requiresAuth);
+    this.requiredScopes = [...new Set(this.layers.flatMap((p) => p.scopes))];
   }
 
-  for (const layer of layers) {
-    const Refusal = layer.origin === 'manifest' ? ManifestViolationError : AuthorizationError;
-    for (const anyOf of layer.roleSets) {
-      if (!anyOf.some((r) => auth.hasRole(r))) {
-        throw new Refusal(`Forbidden: requires one of the roles ${anyOf.join(', ')}`, details());
-      }
+  check(auth: AuthContext | undefined, options: AuthorizeOptions = {}): void {
+    if (!this.requiresAuth) return;
+    const { layers } = this;
+    if (!auth) {
+      throw new AuthenticationError('Authentication required', {
+        providers: options.providerName ? [options.providerName] : (options.providers ?? []),
+        requiredScopes: [...this.requiredScopes],
+      });
     }
-    for (const anyOf of layer.permissionSets) {
-      if (!anyOf.some((p) => auth.hasPermission(p))) {
-        throw new Refusal(`Forbidden: requires one of the permissions ${anyOf.join(', ')}`, details());
+    if (options.providerName && auth.provider !== options.providerName) {
+      throw new AuthenticationError(`Authentication with provider "${options.providerName}" required`, {
+        providers: [options.providerName],
+        requiredScopes: [...this.requiredScopes],
+      });
+    }
+
+    // What a refusal reports; built only when refusing.
+    const details = () => ({
+      tool: options.target ?? null,
+      requiredScopes: [...this.requiredScopes],
+      requiredRoles: flatten(layers.flatMap((p) => p.roleSets)),
+      requiredPermissions: flatten(layers.flatMap((p) => p.permissionSets)),
+    });
+
+    for (const scope of this.requiredScopes) {
+      if (auth.hasScope(scope)) continue;
+      const missingScopes = this.requiredScopes.filter((s) => !auth.hasScope(s));
+      throw new ScopeInsufficientError(`Insufficient scope: missing ${missingScopes.join(', ')}`, {
+        ...details(),
+        missingScopes,
+      });
+    }
+
+    for (const layer of layers) {
+      const Refusal = layer.origin === 'manifest' ? ManifestViolationError : AuthorizationError;
+      for (const anyOf of layer.roleSets) {
+        if (!anyOf.some((r) => auth.hasRole(r))) {
+          throw new Refusal(`Forbidden: requires one of the roles ${anyOf.join(', ')}`, details());
+        }
+      }
+      for (const anyOf of layer.permissionSets) {
+        if (!anyOf.some((p) => auth.hasPermission(p))) {
+          throw new Refusal(`Forbidden: requires one of the permissions ${anyOf.join(', ')}`, details());
+        }
       }
     }
   }

@@ -32,21 +32,21 @@ export class CallerAuthenticator {
   async authenticate(
     credentials: Credentials | undefined,
     candidates: readonly AuthProvider[],
-    requiredScopes: string[] = [],
+    requiredScopes: readonly string[] = [],
   ): Promise<AuthenticatedCaller> {
-    const names = candidates.map((p) => p.name);
+    const names = () => candidates.map((p) => p.name);
     if (!credentials || Object.keys(credentials).length === 0) {
-      throw new AuthenticationError('Authentication required', { providers: names, requiredScopes });
+      throw new AuthenticationError('Authentication required', { providers: names(), requiredScopes });
     }
     const credential = presentedCredential(credentials);
     if (!credential) {
-      throw new AuthenticationError('Malformed credentials', { reason: 'invalid_token', providers: names, requiredScopes });
+      throw new AuthenticationError('Malformed credentials', { reason: 'invalid_token', providers: names(), requiredScopes });
     }
     const routed = routeCredential(credentials, credential, candidates);
     if (routed.length === 0) {
       throw new AuthenticationError('No configured provider accepts these credentials', {
         reason: 'invalid_token',
-        providers: names,
+        providers: names(),
         requiredScopes,
       });
     }
@@ -58,7 +58,7 @@ export class CallerAuthenticator {
     credentials: Credentials,
     _credential: PresentedCredential,
     routed: readonly AuthProvider[],
-    requiredScopes: string[],
+    requiredScopes: readonly string[],
   ): Promise<AuthenticatedCaller> {
     let reason: Exclude<AuthenticationFailure, 'authentication_required'> = 'invalid_token';
     let message = 'Invalid credentials';

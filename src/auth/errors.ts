@@ -52,7 +52,7 @@ export abstract class NextMCPAuthError extends JsonRpcError {
 export interface AuthenticationErrorOptions {
   reason?: AuthenticationFailure;
   providers?: string[];
-  requiredScopes?: string[];
+  requiredScopes?: readonly string[];
   authorizationUrl?: string;
   cause?: unknown;
 }
@@ -67,7 +67,7 @@ export class AuthenticationError extends NextMCPAuthError {
     super(AuthErrorCode.AUTHENTICATION_REQUIRED, message, {
       error: reason,
       providers: options.providers ?? [],
-      required_scopes: options.requiredScopes ?? [],
+      required_scopes: [...(options.requiredScopes ?? [])],
       ...(options.authorizationUrl ? { authorization_url: options.authorizationUrl } : {}),
     } satisfies AuthenticationErrorData);
     if (options.cause !== undefined) this.cause = options.cause;
@@ -91,7 +91,7 @@ export class OAuthRequiredError extends AuthenticationError {
 export interface AuthorizationErrorOptions {
   reason?: AuthorizationFailure;
   tool?: string | null;
-  requiredScopes?: string[];
+  requiredScopes?: readonly string[];
   missingScopes?: string[];
   requiredRoles?: string[];
   requiredPermissions?: string[];
@@ -106,7 +106,7 @@ export class AuthorizationError extends NextMCPAuthError {
     super(AuthErrorCode.FORBIDDEN, message, {
       error: options.reason ?? 'forbidden',
       tool: options.tool ?? null,
-      required_scopes: options.requiredScopes ?? [],
+      required_scopes: [...(options.requiredScopes ?? [])],
       missing_scopes: options.missingScopes ?? [],
       required_roles: options.requiredRoles ?? [],
       required_permissions: options.requiredPermissions ?? [],

@@ -1,4 +1,5 @@
 export * from './auth-context';
+export { FrozenSet } from './frozen-set';
 export * from './errors';
 export * from './provider';
 export * from './token-hash';

@@ -5,6 +5,7 @@ import { isRefreshingProvider, type AuthProvider, type Credentials, type Refresh
 import type { PresentedCredential } from './credential-routing';
 import { SessionData, epochSeconds } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
+import { isPeekable, PEEK_BY_ACCESS_TOKEN } from '../session/session-peek';
 
 /** Where a session keeps the verified identity, so a token found by hash needs no provider call. */
 export const SESSION_IDENTITY_KEY = 'nextmcp.identity';
@@ -46,6 +47,11 @@ export class SessionAuthenticator extends CallerAuthenticator {
   private readonly bufferSeconds: number;
   private readonly trustSeconds: number;
   private readonly refreshing = new Map<string, Promise<SessionData>>();
+  /**
+   * The caller each stored session stands for, for stores that can be peeked: keyed by the stored
+   * object, whose identity changes with every change to the session, so an entry can never be stale.
+   */
+  private readonly callers = new WeakMap<SessionData, AuthContext>();
 
   constructor(options: SessionAuthenticatorOptions) {
     super(options);
@@ -63,11 +69,13 @@ export class SessionAuthenticator extends CallerAuthenticator {
     credentials: Credentials,
     credential: PresentedCredential,
     routed: readonly AuthProvider[],
-    requiredScopes: string[],
+    requiredScopes: readonly string[],
   ): Promise<AuthenticatedCaller> {
     if (credential.kind !== 'bearer') return super.verify(credentials, credential, routed, requiredScopes);
     const providers = routed.map((p) => p.name);
-    const found = await this.guard(() => this.store.findByAccessToken(credential.value), providers);
+    // A store in this process lends its own (frozen) copy: nothing is copied unless a handler reads it.
+    const shared = isPeekable(this.store) ? this.store[PEEK_BY_ACCESS_TOKEN](credential.value) : undefined;
+    const found = shared ?? (await this.guard(() => this.store.findByAccessToken(credential.value), providers));
     // The session must belong to a provider this request may use (never another provider's identity).
     const provider = found && routed.find((p) => p.name === found.provider);
     if (found && provider) {
@@ -75,8 +83,9 @@ export class SessionAuthenticator extends CallerAuthenticator {
         throw new AuthenticationError('The access token has expired', { reason: 'token_expired', providers, requiredScopes });
       }
       if (epochSeconds() - found.updatedAt < this.trustSeconds) {
-        const session = await this.freshen(found, provider, requiredScopes);
-        return { auth: this.enrich(contextFromSession(found)), session };
+        const session = this.dueForRefresh(found, provider) ? await this.freshen(found, provider, requiredScopes) : found;
+        const auth = this.callerOf(found);
+        return session === shared ? new LendingCaller(auth, shared) : { auth, session };
       }
     }
     const caller = await super.verify(credentials, credential, routed, requiredScopes);
@@ -84,6 +93,16 @@ export class SessionAuthenticator extends CallerAuthenticator {
     const owner = routed.find((p) => p.name === remembered.provider);
     const session = owner ? await this.freshen(remembered, owner, requiredScopes) : remembered;
     return { ...caller, session };
+  }
+
+  /** The enriched caller a session stands for, built once per stored revision when the store lends it. */
+  private callerOf(session: SessionData): AuthContext {
+    let auth = this.callers.get(session);
+    if (!auth) {
+      auth = this.enrich(contextFromSession(session));
+      if (Object.isFrozen(session)) this.callers.set(session, auth);
+    }
+    return auth;
   }
 
   /** Creates the session on first success; an existing session with a refresh token is kept. */
@@ -115,11 +134,14 @@ export class SessionAuthenticator extends CallerAuthenticator {
     return session;
   }
 
+  /** Whether the session's provider token should be refreshed before use. */
+  private dueForRefresh(session: SessionData, provider: AuthProvider): provider is RefreshingAuthProvider {
+    return this.autoRefresh && !!session.refreshToken && session.needsRefresh(this.bufferSeconds) && isRefreshingProvider(provider);
+  }
+
   /** Refreshes the session's provider token when due; concurrent callers share one refresh. */
-  private async freshen(session: SessionData, provider: AuthProvider, requiredScopes: string[]): Promise<SessionData> {
-    if (!this.autoRefresh || !session.refreshToken || !session.needsRefresh(this.bufferSeconds) || !isRefreshingProvider(provider)) {
-      return session;
-    }
+  private async freshen(session: SessionData, provider: AuthProvider, requiredScopes: readonly string[]): Promise<SessionData> {
+    if (!this.dueForRefresh(session, provider)) return session;
     const key = `${session.provider ?? ''}\u0000${session.userId}`;
     let pending = this.refreshing.get(key);
     if (!pending) {
@@ -129,7 +151,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
     return pending;
   }
 
-  private async refresh(session: SessionData, provider: RefreshingAuthProvider, requiredScopes: string[]): Promise<SessionData> {
+  private async refresh(session: SessionData, provider: RefreshingAuthProvider, requiredScopes: readonly string[]): Promise<SessionData> {
     // Another replica may have refreshed already: the store is the source of truth.
     const current = (await this.load(session, provider)) ?? session;
     if (this.refreshedElsewhere(current, session)) return current;
@@ -160,7 +182,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
     error: unknown,
     tried: SessionData,
     provider: RefreshingAuthProvider,
-    requiredScopes: string[],
+    requiredScopes: readonly string[],
   ): Promise<SessionData> {
     const providers = [provider.name];
     if (error instanceof AuthenticationError && error.reason === 'provider_unavailable') {
@@ -213,6 +235,20 @@ export class SessionAuthenticator extends CallerAuthenticator {
       if (error instanceof AuthenticationError) throw error;
       throw new AuthenticationError('The session store is unavailable', { reason: 'provider_unavailable', providers });
     }
+  }
+}
+
+/** A caller whose session is the store's shared copy: the handler gets its own copy, made on first read. */
+class LendingCaller implements AuthenticatedCaller {
+  #copy?: SessionData;
+
+  constructor(
+    readonly auth: AuthContext,
+    private readonly shared: SessionData,
+  ) {}
+
+  get session(): SessionData {
+    return (this.#copy ??= this.shared.clone());
   }
 }
 

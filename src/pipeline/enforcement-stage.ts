@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import { authorize } from '../auth/authorize';
+import { AccessDecision } from '../auth/authorize';
 import type { AccessPolicy, ProviderRef } from '../metadata/access-policy';
 import type { Target } from '../metadata/targets';
 import type { Middleware } from './middleware';
@@ -24,7 +24,7 @@ export interface AccessRuntime {
 
 /** What the stage works out once per target (policies are fixed once the server has started). */
 interface CompiledTarget {
-  layers: readonly AccessPolicy[];
+  decision: AccessDecision;
   requiresAuth: boolean;
   providerName?: string;
   providers: string[];
@@ -38,10 +38,10 @@ interface CompiledTarget {
 export function createEnforcementStage(runtime: AccessRuntime): Middleware {
   const compiled = new WeakMap<Target, CompiledTarget>();
   const compile = (target: Target, ctx: RequestContext): CompiledTarget => {
-    const layers = runtime.layersFor(target);
-    const requiresAuth = layers.some((p) => p.requiresAuth);
+    const decision = new AccessDecision(runtime.layersFor(target));
+    const requiresAuth = decision.requiresAuth;
     const entry: CompiledTarget = {
-      layers,
+      decision,
       requiresAuth,
       providerName: requiresAuth ? runtime.providerNameOf(target.policy.provider, ctx.container) : undefined,
       providers: runtime.providerNames(),
@@ -55,7 +55,7 @@ export function createEnforcementStage(runtime: AccessRuntime): Middleware {
     if (!ctx.auth || (providerName !== undefined && ctx.auth.provider !== providerName)) {
       await runtime.authenticate(ctx, providerName);
     }
-    authorize(entry.layers, ctx.auth, { target: target.name, providerName, providers: entry.providers });
+    entry.decision.check(ctx.auth, { target: target.name, providerName, providers: entry.providers });
     ctx[POLICY_ENFORCED] = true;
     return next();
   };

@@ -42,7 +42,6 @@ export class RequestContext {
   readonly params: Record<string, unknown>;
   /** Credentials as the client sent them (unverified). */
   credentials?: Credentials;
-  session?: SessionData;
   readonly transport: TransportKind;
   readonly headers: HeaderMap;
   readonly signal: AbortSignal;
@@ -54,6 +53,8 @@ export class RequestContext {
   [POLICY_ENFORCED] = false;
 
   private _auth?: AuthContext;
+  private _session?: SessionData;
+  private _sessionSource?: { readonly session?: SessionData };
   private _state?: Record<string | symbol, unknown>;
   private _container?: DependencyContainer;
   private readonly parentContainer: DependencyContainer;
@@ -85,6 +86,29 @@ export class RequestContext {
 
   set auth(value: AuthContext | undefined) {
     this._auth = value;
+  }
+
+  /** The caller's provider session, when a session store is in use. */
+  get session(): SessionData | undefined {
+    if (this._sessionSource) {
+      this._session = this._sessionSource.session;
+      this._sessionSource = undefined;
+    }
+    return this._session;
+  }
+
+  set session(value: SessionData | undefined) {
+    this._session = value;
+    this._sessionSource = undefined;
+  }
+
+  /**
+   * Takes the session from `source` when it is first read: authentication finds the caller's
+   * session on every call, most handlers never read it, and reading it makes the handler's copy.
+   */
+  sessionFrom(source: { readonly session?: SessionData }): void {
+    this._session = undefined;
+    this._sessionSource = source;
   }
 
   /** Request-scoped child container, created on first use. */

@@ -53,7 +53,7 @@ export class RequestPipeline {
       // The SDK's per-request sender; our notifications are ServerNotifications by construction.
       notify: extra.sendNotification as RequestContextInit['notify'],
     });
-    if (carried?.session) ctx.session = carried.session;
+    if (carried) ctx.sessionFrom(carried);
     this.chain ??= compose([...this.globalMiddleware(), ...this.targetStages]);
     return this.chain(ctx, () => terminal(ctx));
   }

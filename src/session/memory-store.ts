@@ -9,6 +9,8 @@ import {
 } from './base-session-store';
 import type { SessionData } from './session-data';
 import type { TokenUpdate } from './session-store';
+import { deepFreeze } from './deep-freeze';
+import { PEEK_BY_ACCESS_TOKEN, type PeekableSessionStore } from './session-peek';
 
 export interface MemorySessionStoreOptions extends SessionStoreOptions {
   /** Keep at most this many sessions, evicting the least recently used. Unbounded when omitted. */
@@ -33,7 +35,7 @@ interface SessionTable {
  * await store.save(new SessionData({ userId: '123', provider: 'github', accessToken }));
  * await store.findByAccessToken(accessToken); // the session, via the token-hash index
  */
-export class MemorySessionStore extends BaseSessionStore {
+export class MemorySessionStore extends BaseSessionStore implements PeekableSessionStore {
   private readonly sessions: SessionTable;
   private readonly slotsByUser = new Map<string, Set<string>>();
   private readonly keyByTokenHash = new Map<string, string>();
@@ -61,11 +63,16 @@ export class MemorySessionStore extends BaseSessionStore {
   }
 
   async findByAccessToken(token: string): Promise<SessionData | null> {
-    if (typeof token !== 'string' || token === '') return null;
-    const tokenHash = hashToken(token);
-    const key = this.keyByTokenHash.get(tokenHash);
+    return this[PEEK_BY_ACCESS_TOKEN](token)?.clone() ?? null;
+  }
+
+  /** The stored (frozen, shared) session whose access token is `token`; see `PeekableSessionStore`. */
+  [PEEK_BY_ACCESS_TOKEN](token: string): SessionData | undefined {
+    if (typeof token !== 'string' || token === '') return undefined;
+    const key = this.keyByTokenHash.get(hashToken(token));
     const session = key === undefined ? undefined : this.live(key);
-    return session && hashToken(session.accessToken) === tokenHash ? session.clone() : null;
+    // The index entry may be left from an earlier token of that session: compare the token itself.
+    return session && session.accessToken === token ? session : undefined;
   }
 
   async listUsers(): Promise<string[]> {
@@ -110,6 +117,8 @@ export class MemorySessionStore extends BaseSessionStore {
 
   /** Stores a session this store owns (already copied), replacing the identity's previous one. */
   private put(session: SessionData): void {
+    // Stored copies never change (a change stores a new object), which PEEK_BY_ACCESS_TOKEN relies on.
+    deepFreeze(session);
     const slot = providerSlot(session.provider);
     this.forget(session.userId, slot);
     if (!this.isRetained(session)) return;

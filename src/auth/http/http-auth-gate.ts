@@ -74,7 +74,16 @@ export class HttpAuthGate implements HttpAdmission {
       authorize(layers, caller?.auth, { target: target.name, providerName, providers: this.runtime.providerNames() });
     }
     const credential = credentials && presentedCredential(credentials);
-    return caller && credential ? { auth: caller.auth, session: caller.session, token: credential.value } : undefined;
+    if (!caller || !credential) return undefined;
+    const verified = caller;
+    // The session is copied only if the handler reads it (see RequestContext.sessionFrom).
+    return {
+      auth: verified.auth,
+      get session() {
+        return verified.session;
+      },
+      token: credential.value,
+    };
   }
 
   /** Authenticates, then checks the token was meant for this resource (RFC 8707 audience). */

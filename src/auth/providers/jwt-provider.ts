@@ -98,7 +98,8 @@ export class JwtProvider implements AuthProvider {
   private readonly options: JwtProviderOptions;
   private readonly clockTolerance: number;
   private readonly mapping: JwtClaimMapping;
-  private readonly cache?: VerifiedTokenCache<AuthContextInit>;
+  // AuthContext is immutable, so a verified token's context is shared by its requests.
+  private readonly cache?: VerifiedTokenCache<AuthContext>;
 
   constructor(options: JwtProviderOptions) {
     this.options = { ...options }; // later edits to the caller's object must not change what is trusted
@@ -137,11 +138,12 @@ export class JwtProvider implements AuthProvider {
       return { success: false, reason: 'invalid_token', error: 'No bearer token was provided' };
     }
     const cached = this.cache?.get(token);
-    if (cached) return { success: true, context: new AuthContext(cached) };
+    if (cached) return { success: true, context: cached };
     try {
       const { init, validUntil } = await this.verify(token);
-      this.cache?.set(token, init, validUntil);
-      return { success: true, context: new AuthContext(init) };
+      const context = new AuthContext(init);
+      this.cache?.set(token, context, validUntil);
+      return { success: true, context };
     } catch (error) {
       return jwtFailure(error);
     }

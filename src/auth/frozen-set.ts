@@ -1,0 +1,49 @@
+/**
+ * A set that cannot change after construction. `AuthContext` shares one instance between the
+ * requests of a caller, so its scopes, roles and permissions must not be editable by a handler:
+ * a `Set` typed as `ReadonlySet` can still be cast and `add()`ed to.
+ *
+ * @example
+ * const scopes = new FrozenSet(['read', 'write']);
+ * scopes.has('read'); // true
+ */
+export class FrozenSet<T> implements ReadonlySet<T> {
+  readonly #items: Set<T>;
+
+  constructor(items: Iterable<T> = []) {
+    this.#items = new Set(items);
+    Object.freeze(this);
+  }
+
+  get size(): number {
+    return this.#items.size;
+  }
+
+  has(value: T): boolean {
+    return this.#items.has(value);
+  }
+
+  forEach(callback: (value: T, value2: T, set: ReadonlySet<T>) => void, thisArg?: unknown): void {
+    for (const value of this.#items) callback.call(thisArg, value, value, this);
+  }
+
+  entries(): SetIterator<[T, T]> {
+    return this.#items.entries();
+  }
+
+  keys(): SetIterator<T> {
+    return this.#items.keys();
+  }
+
+  values(): SetIterator<T> {
+    return this.#items.values();
+  }
+
+  [Symbol.iterator](): SetIterator<T> {
+    return this.#items.values();
+  }
+
+  toJSON(): T[] {
+    return [...this.#items];
+  }
+}
