@@ -133,20 +133,36 @@ export class AuthEnforcementMiddleware implements MiddlewareObject {
     return this.manifest;
   }
 
-  async handle(ctx: RequestContext, next: () => Promise<unknown>): Promise<unknown> {
-    if (this.requirement === AuthRequirement.NONE) return next();
-    const runtime = this.requireRuntime();
-    const credentials =
-      this.credentialsKey === CREDENTIALS_KEY ? ctx.credentials : extractCredentials(ctx.params, ctx.headers, this.credentialsKey);
-    if (!ctx.auth && credentials) {
-      ctx.credentials = credentials;
-      await runtime.authenticateWith(ctx, this);
+  handle(ctx: RequestContext, next: () => Promise<unknown>): Promise<unknown> {
+    try {
+      if (this.requirement === AuthRequirement.NONE) return next();
+      const runtime = this.requireRuntime();
+      const credentials =
+        this.credentialsKey === CREDENTIALS_KEY ? ctx.credentials : extractCredentials(ctx.params, ctx.headers, this.credentialsKey);
+      if (!ctx.auth && credentials) {
+        ctx.credentials = credentials;
+        // Most calls are settled by a session held in this process; only the others wait.
+        if (!runtime.authenticateNowWith(ctx, this)) return this.authenticateThenEnforce(ctx, runtime, next);
+      }
+      this.enforce(ctx, runtime);
+      return next();
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  private async authenticateThenEnforce(ctx: RequestContext, runtime: AuthRuntime, next: () => Promise<unknown>): Promise<unknown> {
+    await runtime.authenticateWith(ctx, this);
+    this.enforce(ctx, runtime);
+    return next();
+  }
+
+  /** With REQUIRED, refuses enforced methods on non-public targets unless the caller is allowed. */
+  private enforce(ctx: RequestContext, runtime: AuthRuntime): void {
     if (ENFORCED_METHODS.has(ctx.method) && this.requirement === AuthRequirement.REQUIRED && !ctx.target?.policy.public) {
       this.providerNames ??= this.resolvedProviders.map((p) => p.name);
       this.decisionFor(ctx.target, runtime).check(ctx.auth, { target: ctx.target?.name ?? null, providers: this.providerNames });
     }
-    return next();
   }
 
   private decisionFor(target: Target | undefined, runtime: AuthRuntime): AccessDecision {

@@ -29,6 +29,14 @@ const REASON_RANK: Record<string, number> = { token_expired: 3, provider_unavail
 export class CallerAuthenticator {
   constructor(protected readonly options: CallerAuthenticatorOptions = {}) {}
 
+  /**
+   * The caller, when it can be settled without waiting (a session held in this process);
+   * `undefined` means call `authenticate()`. Never refuses: refusals come from `authenticate()`.
+   */
+  authenticateNow(_credentials: Credentials, _candidates: readonly AuthProvider[]): AuthenticatedCaller | undefined {
+    return undefined;
+  }
+
   async authenticate(
     credentials: Credentials | undefined,
     candidates: readonly AuthProvider[],

@@ -36,6 +36,16 @@ export function routeCredential(
   return trusting.length > 0 ? trusting : ofKind;
 }
 
+/**
+ * `routeCredential` for a bearer token when it needs no look at the token: no `provider` hint and
+ * at most one bearer provider. `undefined` otherwise (then `routeCredential` decides).
+ */
+export function routeWithoutIssuer(credentials: Credentials, candidates: readonly AuthProvider[]): readonly AuthProvider[] | undefined {
+  if (typeof credentials.provider === 'string') return undefined;
+  const ofKind = candidates.filter((p) => (p.credentialKind ?? 'bearer') === 'bearer');
+  return ofKind.length < 2 ? ofKind : undefined;
+}
+
 function unverifiedIssuer(token: string): string | undefined {
   if (token.split('.').length !== 3) return undefined;
   try {

@@ -2,7 +2,7 @@ import { AuthContext } from './auth-context';
 import { CallerAuthenticator, type AuthenticatedCaller, type CallerAuthenticatorOptions } from './caller-authenticator';
 import { AuthenticationError, OAuthRequiredError } from './errors';
 import { isRefreshingProvider, type AuthProvider, type Credentials, type RefreshingAuthProvider } from './provider';
-import type { PresentedCredential } from './credential-routing';
+import { routeWithoutIssuer, type PresentedCredential } from './credential-routing';
 import { SessionData, epochSeconds } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
 import { isPeekable, PEEK_BY_ACCESS_TOKEN } from '../session/session-peek';
@@ -65,6 +65,33 @@ export class SessionAuthenticator extends CallerAuthenticator {
     return this.store;
   }
 
+  /**
+   * The caller for a bearer token whose session this process's store lends, when that settles it
+   * without waiting: the same answer `authenticate()` gives on its session fast path. `undefined`
+   * whenever anything else may apply (no such session, expired, refresh due, trust window over,
+   * routing that needs the token's issuer): then `authenticate()` decides.
+   */
+  override authenticateNow(credentials: Credentials, candidates: readonly AuthProvider[]): AuthenticatedCaller | undefined {
+    if (!isPeekable(this.store)) return undefined;
+    const token = credentials.access_token;
+    if (typeof token !== 'string' || token === '') return undefined;
+    const routed = routeWithoutIssuer(credentials, candidates);
+    const found = routed && this.store[PEEK_BY_ACCESS_TOKEN](token);
+    return found ? this.lentCaller(found, routed) : undefined;
+  }
+
+  /** A lent session that vouches for its token as it is: its caller; else `undefined`. */
+  private lentCaller(found: SessionData, routed: readonly AuthProvider[]): AuthenticatedCaller | undefined {
+    const provider = routed.find((p) => p.name === found.provider);
+    if (!provider || found.isExpired() || !this.vouches(found) || this.dueForRefresh(found, provider)) return undefined;
+    return new LendingCaller(this.callerOf(found), found);
+  }
+
+  /** Whether the session was verified recently enough to vouch for its token. */
+  private vouches(session: SessionData): boolean {
+    return epochSeconds() - session.updatedAt < this.trustSeconds;
+  }
+
   protected override async verify(
     credentials: Credentials,
     credential: PresentedCredential,
@@ -72,18 +99,20 @@ export class SessionAuthenticator extends CallerAuthenticator {
     requiredScopes: readonly string[],
   ): Promise<AuthenticatedCaller> {
     if (credential.kind !== 'bearer') return super.verify(credentials, credential, routed, requiredScopes);
-    const providers = routed.map((p) => p.name);
+    const providers = () => routed.map((p) => p.name);
     // A store in this process lends its own (frozen) copy: nothing is copied unless a handler reads it.
     const shared = isPeekable(this.store) ? this.store[PEEK_BY_ACCESS_TOKEN](credential.value) : undefined;
-    const found = shared ?? (await this.guard(() => this.store.findByAccessToken(credential.value), providers));
+    const lent = shared && this.lentCaller(shared, routed);
+    if (lent) return lent;
+    const found = shared ?? (await this.guard(() => this.store.findByAccessToken(credential.value), providers()));
     // The session must belong to a provider this request may use (never another provider's identity).
     const provider = found && routed.find((p) => p.name === found.provider);
     if (found && provider) {
       if (found.isExpired()) {
-        throw new AuthenticationError('The access token has expired', { reason: 'token_expired', providers, requiredScopes });
+        throw new AuthenticationError('The access token has expired', { reason: 'token_expired', providers: providers(), requiredScopes });
       }
-      if (epochSeconds() - found.updatedAt < this.trustSeconds) {
-        const session = this.dueForRefresh(found, provider) ? await this.freshen(found, provider, requiredScopes) : found;
+      if (this.vouches(found)) {
+        const session = await this.freshen(found, provider, requiredScopes);
         const auth = this.callerOf(found);
         return session === shared ? new LendingCaller(auth, shared) : { auth, session };
       }

@@ -33,7 +33,7 @@ export function extractCredentials(
   // A non-object credentials member is kept as an unusable credential so it is refused, not ignored.
   const message: Credentials =
     typeof fromMessage === 'object' && fromMessage !== null ? { ...(fromMessage as Credentials) } : fromMessage === undefined ? {} : { malformed: true };
-  return { ...message, ...fromHeaders };
+  return fromHeaders ? { ...message, ...fromHeaders } : message;
 }
 
 /** `Authorization: Bearer <token>` (scheme case-insensitive) and `X-API-Key: <key>`. */

