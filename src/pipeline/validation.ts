@@ -11,20 +11,31 @@ export interface Violation {
 }
 
 /**
+ * The handler's arguments when they are settled without waiting: raw input, or DTO input the
+ * compiled fast path accepts (the same instance the full path would give). `undefined` means
+ * call `validateArguments`, which also reports every invalid input.
+ */
+export function argumentsNow(input: InputSpec, args: unknown): unknown {
+  if (input.kind === 'raw') return args ?? {};
+  const plain = args ?? {};
+  if (typeof plain !== 'object' || Array.isArray(plain)) return undefined;
+  return fastPathFor(input.dto)?.(plain);
+}
+
+/**
  * Validates and transforms arguments for a target. DTO input goes through class-transformer and
  * class-validator (unknown properties are stripped, values are never echoed back); raw input
  * reaches the handler as sent. Invalid arguments are a JSON-RPC -32602 naming every violation.
  */
 export async function validateArguments(input: InputSpec, args: unknown, targetName: string): Promise<unknown> {
-  if (input.kind === 'raw') return args ?? {};
+  // Same instance, without class-transformer and the async executor, when that is certain;
+  // anything else (including every invalid input) takes the full path, the only producer of errors.
+  const settled = argumentsNow(input, args);
+  if (settled !== undefined || input.kind === 'raw') return settled;
   const plain = args ?? {};
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": expected an object`);
   }
-  // Same instance, without class-transformer and the async executor, when that is certain;
-  // anything else (including every invalid input) takes the full path, the only producer of errors.
-  const fast = fastPathFor(input.dto)?.(plain);
-  if (fast) return fast;
   const instance = plainToInstance(input.dto, plain) as object;
   const errors = await validate(instance, {
     whitelist: true,
