@@ -30,14 +30,14 @@ function operation(op: OpName, filled: FilledStore): Operation {
     return async () => {
       const i = sessions.pick();
       const found = await store.load(sessions.userId(i), PROVIDER);
-      return found?.accessToken === sessions.tokens[i] ? undefined : `load(${sessions.userId(i)}) gave ${found ? 'another session' : 'null'}`;
+      return found?.accessToken === sessions.token(i) ? undefined : `load(${sessions.userId(i)}) gave ${found ? 'another session' : 'null'}`;
     };
   }
   // The hot variant asks for the first 1k sessions only: the index is the same, the working set fits the CPU caches.
   const pick = op === 'findByAccessToken' ? () => sessions.pick() : () => Math.floor(Math.random() * Math.min(1000, sessions.count));
   return async () => {
     const i = pick();
-    const found = await store.findByAccessToken(sessions.tokens[i]);
+    const found = await store.findByAccessToken(sessions.token(i));
     return found?.userId === sessions.userId(i) ? undefined : `findByAccessToken gave ${found ? found.userId : 'null'}`;
   };
 }

@@ -7,10 +7,11 @@ import {
   requireSavableSession,
   type SessionStoreOptions,
 } from './base-session-store';
-import type { SessionData } from './session-data';
+import { epochSeconds, type SessionData } from './session-data';
 import type { TokenUpdate } from './session-store';
-import { deepFreeze } from './deep-freeze';
 import { PEEK_BY_ACCESS_TOKEN, type PeekableSessionStore } from './session-peek';
+import { readStoredForm, StoredSession, storedFormHasToken, type StoredForm } from './stored-session';
+import { TokenIndex, tokenTag } from './token-index';
 
 export interface MemorySessionStoreOptions extends SessionStoreOptions {
   /** Keep at most this many sessions, evicting the least recently used. Unbounded when omitted. */
@@ -19,11 +20,11 @@ export interface MemorySessionStoreOptions extends SessionStoreOptions {
 
 /** The part of Map that LRUCache also has: the store works on either. */
 interface SessionTable {
-  get(key: string): SessionData | undefined;
-  set(key: string, session: SessionData): unknown;
+  get(key: string): StoredSession | undefined;
+  set(key: string, stored: StoredSession): unknown;
   delete(key: string): boolean;
   clear(): void;
-  values(): Iterable<SessionData>;
+  values(): Iterable<StoredSession>;
 }
 
 /**
@@ -37,42 +38,50 @@ interface SessionTable {
  */
 export class MemorySessionStore extends BaseSessionStore implements PeekableSessionStore {
   private readonly sessions: SessionTable;
+  /** Only a bounded store tracks recency, so only it looks its table up on a find by token. */
+  private readonly bounded: boolean;
   private readonly slotsByUser = new Map<string, Set<string>>();
-  private readonly keyByTokenHash = new Map<string, string>();
+  private readonly byToken = new TokenIndex<StoredForm, StoredSession>(storedFormHasToken);
 
   constructor(options: MemorySessionStoreOptions = {}) {
     super(options);
     const { maxSessions } = options;
+    this.bounded = maxSessions !== undefined;
     if (maxSessions === undefined) {
-      this.sessions = new Map<string, SessionData>();
+      this.sessions = new Map<string, StoredSession>();
       return;
     }
     if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) throw new RangeError('maxSessions must be a positive integer');
-    this.sessions = new LRUCache<string, SessionData>({
+    this.sessions = new LRUCache<string, StoredSession>({
       max: maxSessions,
       // Every other removal goes through forget(); only an eviction happens behind our back.
-      dispose: (session, _key, reason) => {
-        if (reason === 'evict') this.unindex(session);
+      dispose: (stored, _key, reason) => {
+        if (reason === 'evict') this.unindex(stored);
       },
     });
   }
 
   async save(session: SessionData): Promise<void> {
     requireSavableSession(session);
-    this.put(session.clone());
+    this.put(session);
   }
 
   async findByAccessToken(token: string): Promise<SessionData | null> {
-    return this[PEEK_BY_ACCESS_TOKEN](token)?.clone() ?? null;
+    const tag = tagOf(token);
+    if (tag === undefined) return null;
+    // The stored form straight from the index: the fewest objects a lookup can touch.
+    const form = this.byToken.findForm(tag, token);
+    if (form === undefined) return null;
+    const session = readStoredForm(form);
+    if (this.isRetained(session) && !this.bounded) return session;
+    // Past retention (dropped there) or a bounded store (recency to update): through the entry.
+    return this.entryByToken(tag, token) ? session : null;
   }
 
   /** The stored (frozen, shared) session whose access token is `token`; see `PeekableSessionStore`. */
   [PEEK_BY_ACCESS_TOKEN](token: string): SessionData | undefined {
-    if (typeof token !== 'string' || token === '') return undefined;
-    const key = this.keyByTokenHash.get(hashToken(token));
-    const session = key === undefined ? undefined : this.live(key);
-    // The index entry may be left from an earlier token of that session: compare the token itself.
-    return session && session.accessToken === token ? session : undefined;
+    const tag = tagOf(token);
+    return tag === undefined ? undefined : this.entryByToken(tag, token)?.peek();
   }
 
   async listUsers(): Promise<string[]> {
@@ -81,26 +90,28 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
   }
 
   async clearAll(): Promise<number> {
-    const removed = [...this.sessions.values()].filter((session) => this.isRetained(session)).length;
+    const now = Date.now();
+    const removed = [...this.sessions.values()].filter((stored) => !this.retention.isOver(stored.expiresAt, now)).length;
     this.sessions.clear();
     this.slotsByUser.clear();
-    this.keyByTokenHash.clear();
+    this.byToken.clear();
     return removed;
   }
 
   async cleanupExpired(): Promise<number> {
-    const expired = [...this.sessions.values()].filter((session) => session.isExpired());
-    for (const session of expired) this.forget(session.userId, providerSlot(session.provider));
+    const now = epochSeconds();
+    const expired = [...this.sessions.values()].filter((stored) => stored.expiresAt !== undefined && now >= stored.expiresAt);
+    for (const stored of expired) this.forget(stored.userId, stored.slot);
     return expired.length;
   }
 
   protected async readSession(userId: string, slot: string): Promise<SessionData | null> {
-    return this.live(entryKey(userId, slot))?.clone() ?? null;
+    return this.live(entryKey(userId, slot))?.read() ?? null;
   }
 
   protected async readUserSessions(userId: string): Promise<SessionData[]> {
     const slots = [...(this.slotsByUser.get(userId) ?? [])];
-    return slots.flatMap((slot) => this.live(entryKey(userId, slot))?.clone() ?? []);
+    return slots.flatMap((slot) => this.live(entryKey(userId, slot))?.read() ?? []);
   }
 
   protected async removeSession(userId: string, slot: string): Promise<boolean> {
@@ -110,59 +121,71 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
   protected async replaceTokens(userId: string, slot: string, update: TokenUpdate): Promise<SessionData | null> {
     const current = this.live(entryKey(userId, slot));
     if (!current) return null;
-    const updated = applyTokenUpdate(current, update);
+    const updated = applyTokenUpdate(current.read(), update);
+    // put() keeps a copy, so the caller may have this one.
     this.put(updated);
-    return updated.clone();
+    return updated;
   }
 
-  /** Stores a session this store owns (already copied), replacing the identity's previous one. */
+  /** The retained entry whose access token is `token` (`tag` is its `tagOf`), via the token-hash index. */
+  private entryByToken(tag: number, token: string): StoredSession | undefined {
+    const stored = this.byToken.find(tag, token);
+    if (!stored || !this.stillRetained(stored)) return undefined;
+    // A lookup by token counts as a use for the LRU bound, as it does through load().
+    if (this.bounded) this.sessions.get(stored.key);
+    return stored;
+  }
+
+  /** Stores a copy of `session`, replacing its identity's previous one. */
   private put(session: SessionData): void {
-    // Stored copies never change (a change stores a new object), which PEEK_BY_ACCESS_TOKEN relies on.
-    deepFreeze(session);
     const slot = providerSlot(session.provider);
-    this.forget(session.userId, slot);
-    if (!this.isRetained(session)) return;
-    const key = entryKey(session.userId, slot);
-    this.sessions.set(key, session);
-    this.index(session, key);
+    const stored = StoredSession.of(session, slot, entryKey(session.userId, slot), tokenTag(hashToken(session.accessToken)));
+    this.forget(stored.userId, slot);
+    if (this.retention.isOver(stored.expiresAt)) return;
+    // The newest session saved with a token is the one found by it (another identity may hold it too).
+    const previous = this.byToken.find(stored.tokenTag, session.accessToken);
+    if (previous) this.byToken.delete(previous);
+    this.sessions.set(stored.key, stored);
+    const slots = this.slotsByUser.get(stored.userId) ?? new Set<string>();
+    slots.add(slot);
+    this.slotsByUser.set(stored.userId, slots);
+    this.byToken.add(stored);
   }
 
-  /** The stored session (not a copy) if it is still retained; a session past retention is dropped. */
-  private live(key: string): SessionData | undefined {
-    const session = this.sessions.get(key);
-    if (session && !this.isRetained(session)) {
-      this.forget(session.userId, providerSlot(session.provider));
-      return undefined;
-    }
-    return session;
+  /** The stored session if it is still retained; a session past retention is dropped. */
+  private live(key: string): StoredSession | undefined {
+    const stored = this.sessions.get(key);
+    return stored && this.stillRetained(stored) ? stored : undefined;
+  }
+
+  private stillRetained(stored: StoredSession): boolean {
+    if (!this.retention.isOver(stored.expiresAt)) return true;
+    this.forget(stored.userId, stored.slot);
+    return false;
   }
 
   /** Removes a session and its index entries; true when a retained session was removed. */
   private forget(userId: string, slot: string): boolean {
     const key = entryKey(userId, slot);
-    const session = this.sessions.get(key);
-    if (!session) return false;
+    const stored = this.sessions.get(key);
+    if (!stored) return false;
     this.sessions.delete(key);
-    this.unindex(session);
-    return this.isRetained(session);
+    this.unindex(stored);
+    return !this.retention.isOver(stored.expiresAt);
   }
 
-  private index(session: SessionData, key: string): void {
-    const slots = this.slotsByUser.get(session.userId) ?? new Set<string>();
-    slots.add(providerSlot(session.provider));
-    this.slotsByUser.set(session.userId, slots);
-    this.keyByTokenHash.set(hashToken(session.accessToken), key);
+  private unindex(stored: StoredSession): void {
+    const slots = this.slotsByUser.get(stored.userId);
+    slots?.delete(stored.slot);
+    if (slots?.size === 0) this.slotsByUser.delete(stored.userId);
+    // Another identity may have saved the same token since; then the entry is its, and stays.
+    this.byToken.delete(stored);
   }
+}
 
-  private unindex(session: SessionData): void {
-    const slot = providerSlot(session.provider);
-    const slots = this.slotsByUser.get(session.userId);
-    slots?.delete(slot);
-    if (slots?.size === 0) this.slotsByUser.delete(session.userId);
-    const tokenHash = hashToken(session.accessToken);
-    // Another identity may have saved the same token since; only our own entry goes.
-    if (this.keyByTokenHash.get(tokenHash) === entryKey(session.userId, slot)) this.keyByTokenHash.delete(tokenHash);
-  }
+/** The token's index tag: 30 bits of its SHA-256 (`hashToken`); undefined for what is no token. */
+function tagOf(token: unknown): number | undefined {
+  return typeof token === 'string' && token !== '' ? tokenTag(hashToken(token)) : undefined;
 }
 
 /** One string per (userId, slot) that no two identities share. */
