@@ -52,6 +52,8 @@ export class SessionAuthenticator extends CallerAuthenticator {
    * object, whose identity changes with every change to the session, so an entry can never be stale.
    */
   private readonly callers = new WeakMap<SessionData, AuthContext>();
+  /** The middleware's provider list is fixed once it has started: its bearer routing is too. */
+  private readonly bearerRoutes = new WeakMap<readonly AuthProvider[], readonly AuthProvider[] | null>();
 
   constructor(options: SessionAuthenticatorOptions) {
     super(options);
@@ -75,21 +77,32 @@ export class SessionAuthenticator extends CallerAuthenticator {
     if (!isPeekable(this.store)) return undefined;
     const token = credentials.access_token;
     if (typeof token !== 'string' || token === '') return undefined;
-    const routed = routeWithoutIssuer(credentials, candidates);
+    const routed = typeof credentials.provider === 'string' ? undefined : this.bearerRoute(candidates);
     const found = routed && this.store[PEEK_BY_ACCESS_TOKEN](token);
     return found ? this.lentCaller(found, routed) : undefined;
+  }
+
+  /** `routeWithoutIssuer` for credentials without a provider hint, once per list of candidates. */
+  private bearerRoute(candidates: readonly AuthProvider[]): readonly AuthProvider[] | undefined {
+    let route = this.bearerRoutes.get(candidates);
+    if (route === undefined) {
+      route = routeWithoutIssuer({}, candidates) ?? null;
+      this.bearerRoutes.set(candidates, route);
+    }
+    return route ?? undefined;
   }
 
   /** A lent session that vouches for its token as it is: its caller; else `undefined`. */
   private lentCaller(found: SessionData, routed: readonly AuthProvider[]): AuthenticatedCaller | undefined {
     const provider = routed.find((p) => p.name === found.provider);
-    if (!provider || found.isExpired() || !this.vouches(found) || this.dueForRefresh(found, provider)) return undefined;
+    const now = epochSeconds();
+    if (!provider || found.isExpired(now) || !this.vouches(found, now) || this.dueForRefresh(found, provider)) return undefined;
     return new LendingCaller(this.callerOf(found), found);
   }
 
   /** Whether the session was verified recently enough to vouch for its token. */
-  private vouches(session: SessionData): boolean {
-    return epochSeconds() - session.updatedAt < this.trustSeconds;
+  private vouches(session: SessionData, now: number = epochSeconds()): boolean {
+    return now - session.updatedAt < this.trustSeconds;
   }
 
   protected override async verify(

@@ -34,15 +34,15 @@ export function toMiddleware(middleware: MiddlewareLike): Middleware {
  */
 export function compose(
   middlewares: readonly Middleware[],
-): (ctx: RequestContext, terminal: () => Promise<unknown>) => Promise<unknown> {
+): (ctx: RequestContext, terminal: (ctx: RequestContext) => Promise<unknown>) => Promise<unknown> {
   const stack = [...middlewares];
-  if (stack.length === 0) return (_ctx, terminal) => terminal();
+  if (stack.length === 0) return (ctx, terminal) => terminal(ctx);
   return (ctx, terminal) => {
     let last = -1;
     const dispatch = (index: number): Promise<unknown> => {
       if (index <= last) return Promise.reject(new Error('next() called more than once'));
       last = index;
-      if (index === stack.length) return terminal();
+      if (index === stack.length) return terminal(ctx);
       try {
         return Promise.resolve(stack[index](ctx, () => dispatch(index + 1)));
       } catch (error) {

@@ -15,7 +15,7 @@ export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * through it, lists included.
  */
 export class RequestPipeline {
-  private chain?: (ctx: RequestContext, terminal: () => Promise<unknown>) => Promise<unknown>;
+  private chain?: (ctx: RequestContext, terminal: (ctx: RequestContext) => Promise<unknown>) => Promise<unknown>;
 
   constructor(
     private readonly container: DependencyContainer,
@@ -55,6 +55,6 @@ export class RequestPipeline {
     });
     if (carried) ctx.sessionFrom(carried);
     this.chain ??= compose([...this.globalMiddleware(), ...this.targetStages]);
-    return this.chain(ctx, () => terminal(ctx));
+    return this.chain(ctx, terminal);
   }
 }
