@@ -26,12 +26,17 @@ export async function sdkBaseline(): Promise<OpenScenario> {
 }
 
 async function nextScenario(name: string, mcp: NextMCP, credentials?: Credentials, after?: () => Promise<void>): Promise<OpenScenario> {
-  const connection = await connectTestClient(mcp, { credentials });
-  return echoScenario(name, connection.client, async () => {
-    await connection.close();
-    await mcp.close();
-    await after?.();
-  });
+  const connection = await connectTestClient(mcp);
+  return echoScenario(
+    name,
+    connection.client,
+    async () => {
+      await connection.close();
+      await mcp.close();
+      await after?.();
+    },
+    credentials,
+  );
 }
 
 export function nextNoAuth(): Promise<OpenScenario> {
