@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /**
  * A set that cannot change after construction. `AuthContext` shares one instance between the
  * requests of a caller, so its scopes, roles and permissions must not be editable by a handler:
@@ -45,5 +47,10 @@ export class FrozenSet<T> implements ReadonlySet<T> {
 
   toJSON(): T[] {
     return [...this.#items];
+  }
+
+  /** `console.log` shows the items, as it does for a `Set` (private fields are not shown). */
+  [inspect.custom](depth: number, options: object): string {
+    return `FrozenSet(${this.size}) ${inspect(this.#items, { ...options, depth }).replace(/^Set\(\d+\) /, '')}`;
   }
 }
