@@ -32,7 +32,7 @@ export function extractCredentials(
   if (fromMessage === undefined && !fromHeaders) return undefined;
   // A non-object credentials member is kept as an unusable credential so it is refused, not ignored.
   const message: Credentials =
-    typeof fromMessage === 'object' && fromMessage !== null ? { ...(fromMessage as Credentials) } : fromMessage === undefined ? {} : { malformed: true };
+    typeof fromMessage === 'object' && fromMessage !== null ? Object.assign({}, fromMessage as Credentials) : fromMessage === undefined ? {} : { malformed: true };
   return fromHeaders ? { ...message, ...fromHeaders } : message;
 }
 

@@ -25,7 +25,9 @@ export class RetentionPolicy {
     return Math.floor((expiresAt + this.retainExpiredSeconds) * 1000 - nowMs);
   }
 
-  isOver(expiresAt: number | undefined, nowMs: number = Date.now()): boolean {
+  isOver(expiresAt: number | undefined, nowMs?: number): boolean {
+    // Checked on every read: no clock read for sessions without an expiry.
+    if (expiresAt === undefined) return false;
     const remaining = this.remainingMs(expiresAt, nowMs);
     return remaining !== undefined && remaining <= 0;
   }

@@ -66,11 +66,12 @@ export function decodeSession(encoded: string): SessionData {
 
 /** Whether the encoded session's access token is `token`, without decoding the rest. */
 export function encodedHasToken(encoded: string, token: string): boolean {
-  // The access token comes first: its tag, its length (a prefix-free code), its characters.
-  const digits = length(token.length);
-  const start = 1 + digits.length;
+  // The access token comes first: its tag, its length, its characters.
+  if (encoded.charCodeAt(0) !== STRING) return false;
+  const r = new Reader(encoded, 1);
+  if (r.length() !== token.length) return false;
   // slice + === compares memory at once; startsWith() walks a long token character by character.
-  return encoded.charCodeAt(0) === STRING && encoded.startsWith(digits, 1) && encoded.slice(start, start + token.length) === token;
+  return encoded.slice(r.at, r.at + token.length) === token;
 }
 
 class Writer {
@@ -138,9 +139,10 @@ function length(n: number): string {
 }
 
 class Reader {
-  at = 0;
-
-  constructor(private readonly encoded: string) {}
+  constructor(
+    private readonly encoded: string,
+    public at = 0,
+  ) {}
 
   value(): unknown {
     const tag = this.encoded.charCodeAt(this.at++);
