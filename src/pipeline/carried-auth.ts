@@ -29,3 +29,26 @@ export function readCarriedAuth(info: AuthInfo | undefined): CarriedAuth | undef
   const extra = info?.extra as Record<symbol, unknown> | undefined;
   return extra?.[CARRIED] as CarriedAuth | undefined;
 }
+
+/*
+ * Credentials a transport took out of a message (`detachCredentials`) travel beside it the same
+ * way, under another symbol: unverified, they are only ever read as the message's credentials.
+ */
+const SENT = Symbol('nextmcp:sent-credentials');
+
+/** `info` (or a new one) that also carries a message's detached credentials. */
+export function carrySentCredentials(info: AuthInfo | undefined, sent: { credentials: unknown }): AuthInfo {
+  return {
+    token: info?.token ?? '',
+    clientId: info?.clientId ?? '',
+    scopes: info?.scopes ?? [],
+    ...(info?.expiresAt !== undefined && { expiresAt: info.expiresAt }),
+    ...(info?.resource !== undefined && { resource: info.resource }),
+    extra: { ...info?.extra, [SENT]: sent } as Record<string, unknown>,
+  };
+}
+
+export function readSentCredentials(info: AuthInfo | undefined): { credentials: unknown } | undefined {
+  const extra = info?.extra as Record<symbol, unknown> | undefined;
+  return extra?.[SENT] as { credentials: unknown } | undefined;
+}

@@ -20,14 +20,62 @@ export function liftAuthMember<T>(message: T): T {
   return { ...rest, params: { ...params, _meta: { ...meta, [CREDENTIALS_KEY]: auth } } } as T;
 }
 
-/** Credentials from the message (`params._meta[key]`), then HTTP headers, which win. */
+/** A message with its credentials taken out, and those credentials (as sent, unverified). */
+export interface DetachedCredentials<T> {
+  message: T;
+  /** Absent when the message carried none. */
+  sent?: { credentials: unknown };
+}
+
+/**
+ * Takes a request's credentials out of the message at the transport boundary: the seed's top-level
+ * `auth` member (which the SDK's strict schema would reject) and `params._meta.auth`; the top-level
+ * member wins when both are there. The SDK then never parses them (they are a good part of what
+ * it would parse), and handlers, and whatever they log, never see a token in their params. The
+ * caller carries `sent` beside the message (see `carrySentCredentials`). The message itself is
+ * not changed: a copy without the credentials is returned.
+ */
+export function detachCredentials<T>(message: T): DetachedCredentials<T> {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return { message };
+  const record = message as Record<string, unknown>;
+  if (typeof record.method !== 'string') return { message };
+  const params = isRecord(record.params) ? record.params : undefined;
+  const meta = params && isRecord(params._meta) ? params._meta : undefined;
+  const inMeta = meta !== undefined && Object.hasOwn(meta, CREDENTIALS_KEY);
+  const topLevel = Object.hasOwn(record, CREDENTIALS_KEY);
+  if (!inMeta && !topLevel) return { message };
+  const credentials = topLevel ? record[CREDENTIALS_KEY] : meta?.[CREDENTIALS_KEY];
+  const stripped = without(record, CREDENTIALS_KEY);
+  if (inMeta && params && meta) {
+    const otherMeta = without(meta, CREDENTIALS_KEY);
+    stripped.params = Object.keys(otherMeta).length > 0 ? Object.assign(without(params, '_meta'), { _meta: otherMeta }) : without(params, '_meta');
+  }
+  return { message: stripped as T, sent: { credentials } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A copy of `record` without `key`, built key by key (a `delete` would slow the copy down for the SDK's parse). */
+function without(record: Record<string, unknown>, key: string): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const k of Object.keys(record)) if (k !== key) copy[k] = record[k];
+  return copy;
+}
+
+/**
+ * Credentials from the message, then HTTP headers, which win. With the default key, credentials
+ * detached at the transport (`sent`) are the message's; otherwise `params._meta[key]` is read.
+ */
 export function extractCredentials(
   params: Record<string, unknown> | undefined,
   headers: HeaderMap | undefined,
   key: string = CREDENTIALS_KEY,
+  sent?: { credentials: unknown },
 ): Credentials | undefined {
   const meta = params?._meta as Record<string, unknown> | undefined;
-  const fromMessage = meta?.[key];
+  const fromMessage = sent && key === CREDENTIALS_KEY ? sent.credentials : meta?.[key];
   const fromHeaders = headers ? credentialsFromHeaders(headers) : undefined;
   if (fromMessage === undefined && !fromHeaders) return undefined;
   // A non-object credentials member is kept as an unusable credential so it is refused, not ignored.

@@ -4,7 +4,7 @@ import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sd
 import { compose, type Middleware } from './middleware';
 import { RequestContext, type RequestContextInit, type TransportKind } from './request-context';
 import { extractCredentials } from './credentials';
-import { readCarriedAuth } from './carried-auth';
+import { readCarriedAuth, readSentCredentials } from './carried-auth';
 import type { Target } from '../metadata/targets';
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -42,7 +42,7 @@ export class RequestPipeline {
       method,
       params: params ?? {},
       target,
-      credentials: extractCredentials(params, headers),
+      credentials: extractCredentials(params, headers, undefined, readSentCredentials(extra.authInfo)),
       auth: carried?.auth,
       transport,
       headers,

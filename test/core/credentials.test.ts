@@ -13,6 +13,7 @@ function credentialServer() {
     credentials: ctx.request.credentials ?? null,
     transport: ctx.request.transport,
     auth: ctx.auth ?? null,
+    meta: ctx.request.params._meta ?? null,
   }));
   return mcp;
 }
@@ -54,6 +55,33 @@ describe('credential extraction', () => {
     expect(structured(response).credentials).toEqual({ access_token: 'tok-top', provider: 'google' });
   });
 
+  it('takes credentials out of the message before the SDK and the handler see it, keeping the rest of _meta', async () => {
+    const message = {
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: { name: 'credentials', arguments: {}, _meta: { progressToken: 'p-1', auth: { access_token: 'tok-in-meta' } } },
+    };
+    const sent = JSON.parse(JSON.stringify(message)) as Record<string, unknown>;
+    const response = await rawInMemoryCall(credentialServer(), sent);
+    expect(structured(response).credentials).toEqual({ access_token: 'tok-in-meta' });
+    expect(structured(response).meta).toEqual({ progressToken: 'p-1' });
+    // The sender's own object is not changed.
+    expect(sent).toEqual(message);
+  });
+
+  it('prefers the top-level auth member over params._meta.auth, and removes both', async () => {
+    const response = await rawInMemoryCall(credentialServer(), {
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'tools/call',
+      params: { name: 'credentials', arguments: {}, _meta: { auth: { access_token: 'tok-meta' } } },
+      auth: { access_token: 'tok-top' },
+    });
+    expect(structured(response).credentials).toEqual({ access_token: 'tok-top' });
+    expect(structured(response).meta).toBeNull();
+  });
+
   it('ignores an injected _auth_context: a client can never set ctx.auth', async () => {
     const response = await rawInMemoryCall(credentialServer(), {
       jsonrpc: '2.0',
@@ -88,7 +116,12 @@ describe('credential extraction', () => {
       expect(responses[0]).toMatchObject({ id: 1, result: { serverInfo: { name: 'stdio-fixture' } } });
       expect(responses[1]).toMatchObject({
         id: 2,
-        result: { structuredContent: { credentials: { access_token: 'tok-stdio' }, transport: 'stdio' } },
+        result: { structuredContent: { credentials: { access_token: 'tok-stdio' }, transport: 'stdio', meta: null } },
+      });
+      send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'credentials', arguments: {}, _meta: { auth: { access_token: 'tok-meta' }, trace: 't' } } });
+      expect(await next()).toMatchObject({
+        id: 3,
+        result: { structuredContent: { credentials: { access_token: 'tok-meta' }, transport: 'stdio', meta: { trace: 't' } } },
       });
     } finally {
       child.kill();

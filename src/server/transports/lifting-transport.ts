@@ -1,10 +1,11 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
-import { liftAuthMember } from '../../pipeline/credentials';
+import { detachCredentials } from '../../pipeline/credentials';
+import { carrySentCredentials } from '../../pipeline/carried-auth';
 
 /**
- * Wraps any SDK transport so the seed's top-level `auth` member survives: it is moved into
- * `params._meta.auth` before the SDK's strict message schema sees it.
+ * Wraps any SDK transport so a message's credentials (the seed's top-level `auth` member, or
+ * `params._meta.auth`) are taken out before the SDK parses it, and travel beside it to the pipeline.
  */
 export class LiftingTransport implements Transport {
   onclose?: () => void;
@@ -12,7 +13,11 @@ export class LiftingTransport implements Transport {
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
   constructor(private readonly inner: Transport) {
-    inner.onmessage = (message, extra) => this.onmessage?.(liftAuthMember(message), extra);
+    inner.onmessage = (message, extra) => {
+      const detached = detachCredentials(message);
+      const info = detached.sent ? { ...extra, authInfo: carrySentCredentials(extra?.authInfo, detached.sent) } : extra;
+      this.onmessage?.(detached.message, info);
+    };
     inner.onclose = () => this.onclose?.();
     inner.onerror = (error) => this.onerror?.(error);
   }

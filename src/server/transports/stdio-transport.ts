@@ -1,8 +1,9 @@
 import process from 'node:process';
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { liftAuthMember } from '../../pipeline/credentials';
+import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import { detachCredentials } from '../../pipeline/credentials';
+import { carrySentCredentials } from '../../pipeline/carried-auth';
 
 const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
@@ -14,7 +15,7 @@ const MAX_LINE_BYTES = 10 * 1024 * 1024;
 export class StdioServerTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
-  onmessage?: (message: JSONRPCMessage) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
@@ -42,14 +43,17 @@ export class StdioServerTransport implements Transport {
 
   private deliver(line: string): void {
     let message: JSONRPCMessage;
+    let sent: { credentials: unknown } | undefined;
     try {
-      message = JSONRPCMessageSchema.parse(liftAuthMember(JSON.parse(line)));
+      const detached = detachCredentials(JSON.parse(line) as unknown);
+      sent = detached.sent;
+      message = JSONRPCMessageSchema.parse(detached.message);
     } catch {
       // The line may hold credentials: report that it was invalid, never its content.
       this.onerror?.(new Error('invalid JSON-RPC message on stdin'));
       return;
     }
-    this.onmessage?.(message);
+    this.onmessage?.(message, sent && { authInfo: carrySentCredentials(undefined, sent) });
   }
 
   async start(): Promise<void> {
