@@ -13,6 +13,7 @@ function httpServer() {
     credentials: ctx.request.credentials ?? null,
     transport: ctx.request.transport,
     sessionId: ctx.sessionId ?? null,
+    meta: ctx.request.params._meta ?? null,
   }));
   return mcp;
 }
@@ -73,6 +74,7 @@ describe('HTTP transport', () => {
         credentials: { access_token: 'tok-header', api_key: 'key-1' },
         transport: 'http',
         sessionId: transport.sessionId,
+        meta: null,
       });
       await transport.terminateSession();
       await client.close();
@@ -99,6 +101,17 @@ describe('HTTP transport', () => {
       const text = await response.text();
       const json = JSON.parse(text.includes('data:') ? text.split('data: ')[1] : text);
       expect(json.result.structuredContent.credentials).toEqual({ access_token: 'tok-body' });
+      // Taken out of the message, as on the other transports: the handler's params hold no token.
+      expect(json.result.structuredContent.meta).toBeNull();
+
+      const inMeta = await post(
+        listener.url!,
+        { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'credentials', arguments: {}, _meta: { auth: { access_token: 'tok-meta' }, trace: 't' } } },
+        headers,
+      );
+      const metaText = await inMeta.text();
+      const metaJson = JSON.parse(metaText.includes('data:') ? metaText.split('data: ')[1] : metaText);
+      expect(metaJson.result.structuredContent).toMatchObject({ credentials: { access_token: 'tok-meta' }, meta: { trace: 't' } });
     });
 
     it('protects against DNS rebinding when bound to loopback', async () => {
@@ -125,7 +138,7 @@ describe('HTTP transport', () => {
       const { client, transport } = await connect(listener.url!, { authorization: 'bearer lower-case-scheme' });
       expect(transport.sessionId).toBeUndefined();
       const result = await client.callTool({ name: 'credentials', arguments: {} });
-      expect(result.structuredContent).toEqual({ credentials: { access_token: 'lower-case-scheme' }, transport: 'http', sessionId: null });
+      expect(result.structuredContent).toEqual({ credentials: { access_token: 'lower-case-scheme' }, transport: 'http', sessionId: null, meta: null });
       expect((await fetch(listener.url!, { method: 'GET' })).status).toBe(405);
       await client.close();
     } finally {

@@ -4,8 +4,8 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { liftAuthMember } from '../../pipeline/credentials';
-import { carryAuth } from '../../pipeline/carried-auth';
+import { detachCredentials, liftAuthMember } from '../../pipeline/credentials';
+import { carryAuth, carrySentCredentials } from '../../pipeline/carried-auth';
 import { HttpBodyError, readJsonBody } from './read-json-body';
 import { singleRequestId, writeJsonRpcError } from './json-rpc-response';
 import type { HttpAdmission, ResourceInfo } from './http-admission';
@@ -61,11 +61,20 @@ export class McpHttpEndpoint {
   }
 
   private async handlePost(req: AuthedRequest, res: ServerResponse): Promise<void> {
-    const body = liftAuthMember(await readJsonBody(req, this.maxBodyBytes));
+    let body = liftAuthMember(await readJsonBody(req, this.maxBodyBytes));
     const messages = Array.isArray(body) ? body : [body];
     const caller = await this.admitOrRefuse(messages, req, res, singleRequestId(body));
     if (caller === false) return;
     req.auth = caller ? carryAuth(caller.token, caller) : undefined;
+    // As on the other transports, a message's credentials travel beside it, not in it. One
+    // `authInfo` covers the whole body, so a batch keeps its credentials in each message's `_meta`.
+    if (!Array.isArray(body)) {
+      const detached = detachCredentials(body);
+      if (detached.sent) {
+        req.auth = carrySentCredentials(req.auth, detached.sent);
+        body = detached.message;
+      }
+    }
 
     if (this.options.stateless) return this.handleStateless(req, res, body);
 
