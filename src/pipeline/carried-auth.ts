@@ -35,9 +35,12 @@ export function readCarriedAuth(info: AuthInfo | undefined): CarriedAuth | undef
  * way, under another symbol: unverified, they are only ever read as the message's credentials.
  */
 const SENT = Symbol('nextmcp:sent-credentials');
+const NO_SCOPES: string[] = Object.freeze([]) as unknown as string[];
 
 /** `info` (or a new one) that also carries a message's detached credentials. */
 export function carrySentCredentials(info: AuthInfo | undefined, sent: { credentials: unknown }): AuthInfo {
+  // The common case (no verified auth to keep) builds one small object: this runs per message.
+  if (!info) return { token: '', clientId: '', scopes: NO_SCOPES, extra: { [SENT]: sent } as Record<string, unknown> };
   return {
     token: info?.token ?? '',
     clientId: info?.clientId ?? '',

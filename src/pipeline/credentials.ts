@@ -45,23 +45,35 @@ export function detachCredentials<T>(message: T): DetachedCredentials<T> {
   const topLevel = Object.hasOwn(record, CREDENTIALS_KEY);
   if (!inMeta && !topLevel) return { message };
   const credentials = topLevel ? record[CREDENTIALS_KEY] : meta?.[CREDENTIALS_KEY];
-  const stripped = without(record, CREDENTIALS_KEY);
+  // Object.assign copies are the cheap ones here; rest destructuring only to drop a key that
+  // must not stay even as `undefined` (the SDK's request schema is strict at the top level).
+  let stripped: Record<string, unknown>;
+  if (topLevel) {
+    const { [CREDENTIALS_KEY]: _sent, ...rest } = record;
+    stripped = rest;
+  } else {
+    stripped = Object.assign({}, record);
+  }
   if (inMeta && params && meta) {
-    const otherMeta = without(meta, CREDENTIALS_KEY);
-    stripped.params = Object.keys(otherMeta).length > 0 ? Object.assign(without(params, '_meta'), { _meta: otherMeta }) : without(params, '_meta');
+    const otherParams = Object.assign({}, params);
+    otherParams._meta = hasOtherKey(meta, CREDENTIALS_KEY) ? withoutKey(meta, CREDENTIALS_KEY) : undefined;
+    stripped.params = otherParams;
   }
   return { message: stripped as T, sent: { credentials } };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function hasOtherKey(record: Record<string, unknown>, key: string): boolean {
+  for (const k in record) if (k !== key && Object.hasOwn(record, k)) return true;
+  return false;
 }
 
-/** A copy of `record` without `key`, built key by key (a `delete` would slow the copy down for the SDK's parse). */
-function without(record: Record<string, unknown>, key: string): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const k of Object.keys(record)) if (k !== key) copy[k] = record[k];
-  return copy;
+function withoutKey(record: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _dropped, ...rest } = record;
+  return rest;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
