@@ -26,6 +26,8 @@ export type ApiKeyProviderOptions = { name?: string } & (
 interface StoredKey {
   digest: Buffer;
   entry: ApiKeyEntry;
+  /** Built on the key's first use; AuthContext is immutable, so every call with the key shares it. */
+  context?: AuthContext;
 }
 
 /** Keys longer than this are refused without hashing. */
@@ -82,16 +84,18 @@ export class ApiKeyProvider implements AuthProvider {
     if (typeof key !== 'string' || key === '' || key.length > MAX_API_KEY_LENGTH) {
       return invalidKey();
     }
-    let entry: ApiKeyEntry | null | undefined;
     if (this.byDigestPrefix) {
-      entry = this.lookUp(key);
-    } else {
-      try {
-        entry = await this.validate!(key);
-      } catch {
-        // The validator's error may quote the key; report only that the lookup failed.
-        return { success: false, reason: 'provider_unavailable', error: 'API key validation failed' };
-      }
+      const stored = this.lookUp(key);
+      if (!stored) return invalidKey();
+      stored.context ??= contextFor(stored.entry, this.name);
+      return { success: true, context: stored.context };
+    }
+    let entry: ApiKeyEntry | null | undefined;
+    try {
+      entry = await this.validate!(key);
+    } catch {
+      // The validator's error may quote the key; report only that the lookup failed.
+      return { success: false, reason: 'provider_unavailable', error: 'API key validation failed' };
     }
     if (!entry || typeof entry.userId !== 'string' || entry.userId === '') return invalidKey();
     return { success: true, context: contextFor(entry, this.name) };
@@ -106,10 +110,10 @@ export class ApiKeyProvider implements AuthProvider {
     return scopes.size > 0 ? { ...description, scopes: [...scopes].sort() } : description;
   }
 
-  private lookUp(key: string): ApiKeyEntry | undefined {
+  private lookUp(key: string): StoredKey | undefined {
     const digest = digestOf(key);
     const candidates = this.byDigestPrefix!.get(prefixOf(digest)) ?? [];
-    return candidates.find((candidate) => timingSafeEqual(candidate.digest, digest))?.entry;
+    return candidates.find((candidate) => timingSafeEqual(candidate.digest, digest));
   }
 }
 
