@@ -31,7 +31,7 @@ const groups = new Set<Group>(onlyArg ? (onlyArg.slice(7).split(',') as Group[])
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const settings = {
-  inProcess: { warmupMs: quick ? 300 : 1000, windowMs: quick ? 300 : 600, rounds: quick ? 2 : 9 },
+  inProcess: { warmupMs: quick ? 300 : 1000, windowMs: quick ? 200 : 300, rounds: quick ? 2 : 20, paired: true },
   http: { warmupMs: quick ? 300 : 1000, windowMs: quick ? 500 : 1500, rounds: quick ? 2 : 3, inFlight: [1, 32] },
   stores: { warmupMs: 100, windowMs: quick ? 150 : 300, rounds: quick ? 2 : 3, sizes: quick ? [1000, 10_000] : [1000, 10_000, 100_000] },
   refreshStorm: { calls: 1000 },

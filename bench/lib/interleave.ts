@@ -6,6 +6,13 @@ export interface InterleaveOptions {
   warmupMs: number;
   windowMs: number;
   rounds: number;
+  /**
+   * Pair every scenario's window with a window of its baseline right next to it (their order
+   * alternating by round), and take its ratio against that window instead of the round's one
+   * baseline window: on a shared machine, conditions drift within a round more than between two
+   * adjacent windows.
+   */
+  paired?: boolean;
   /** Called after each window (progress output). */
   onWindow?: (scenario: Scenario, round: number, sample: WindowSample) => void;
 }
@@ -18,22 +25,50 @@ export interface InterleaveOptions {
 export async function interleave(scenarios: readonly Scenario[], options: InterleaveOptions): Promise<ScenarioResult[]> {
   for (const scenario of scenarios) await scenario.measure(options.warmupMs);
   const samples = new Map<Scenario, WindowSample[]>(scenarios.map((s) => [s, []]));
+  const ratios = new Map<Scenario, number[]>(scenarios.map((s) => [s, []]));
+  const measure = async (scenario: Scenario, round: number): Promise<WindowSample> => {
+    const sample = await scenario.measure(options.windowMs);
+    samples.get(scenario)!.push(sample);
+    options.onWindow?.(scenario, round, sample);
+    return sample;
+  };
   for (let round = 0; round < options.rounds; round++) {
-    for (let i = 0; i < scenarios.length; i++) {
-      const scenario = scenarios[(i + round) % scenarios.length];
-      const sample = await scenario.measure(options.windowMs);
-      samples.get(scenario)!.push(sample);
-      options.onWindow?.(scenario, round, sample);
+    if (options.paired) {
+      const measured = scenarios.filter((s) => baselineOf(s, scenarios) !== s);
+      for (let i = 0; i < measured.length; i++) {
+        const scenario = measured[(i + round) % measured.length];
+        const base = baselineOf(scenario, scenarios);
+        let own: WindowSample;
+        let baseline: WindowSample;
+        if (round % 2 === 0) {
+          own = await measure(scenario, round);
+          baseline = await measure(base, round);
+        } else {
+          baseline = await measure(base, round);
+          own = await measure(scenario, round);
+        }
+        ratios.get(scenario)!.push(own.opsPerSec / baseline.opsPerSec);
+      }
+    } else {
+      for (let i = 0; i < scenarios.length; i++) await measure(scenarios[(i + round) % scenarios.length], round);
     }
   }
-  return scenarios.map((scenario) => summarize(scenario, samples, scenarios));
+  return scenarios.map((scenario) => {
+    // Unpaired (and for a baseline itself): each window against its baseline's window of that round.
+    if (!options.paired || baselineOf(scenario, scenarios) === scenario) {
+      const base = samples.get(baselineOf(scenario, scenarios))!;
+      ratios.set(scenario, samples.get(scenario)!.map((sample, round) => sample.opsPerSec / base[round].opsPerSec));
+    }
+    return summarize(scenario, samples.get(scenario)!, ratios.get(scenario)!);
+  });
 }
 
-function summarize(scenario: Scenario, samples: Map<Scenario, WindowSample[]>, all: readonly Scenario[]): ScenarioResult {
-  const own = samples.get(scenario)!;
-  const base = all.find((s) => s.group === scenario.group && s.name === scenario.baseline);
-  const baseSamples = base ? samples.get(base)! : own;
-  const ratios = own.map((sample, round) => sample.opsPerSec / baseSamples[round].opsPerSec);
+/** The scenario's baseline among `all` (itself when it is one, or names none that is there). */
+function baselineOf(scenario: Scenario, all: readonly Scenario[]): Scenario {
+  return all.find((s) => s.group === scenario.group && s.name === scenario.baseline) ?? scenario;
+}
+
+function summarize(scenario: Scenario, own: WindowSample[], ratios: number[]): ScenarioResult {
   const firstError = own.find((s) => s.firstError !== undefined)?.firstError;
   return {
     group: scenario.group,
