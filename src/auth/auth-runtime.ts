@@ -131,7 +131,6 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
     return name;
   }
 
-  /** For the middleware: authenticate with its providers, and set `ctx.auth`. */
   /** `authenticateWith` when it settles without waiting (see `CallerAuthenticator.authenticateNow`); false if not. */
   authenticateNowWith(ctx: RequestContext, middleware: AuthEnforcementMiddleware): boolean {
     const caller = ctx.credentials && this.authenticatorFor(middleware).authenticateNow(ctx.credentials, middleware.resolvedProviders);
@@ -140,6 +139,7 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
     return true;
   }
 
+  /** For the middleware: authenticate with its providers, and set `ctx.auth`. */
   async authenticateWith(ctx: RequestContext, middleware: AuthEnforcementMiddleware): Promise<void> {
     const caller = await this.authenticatorFor(middleware).authenticate(ctx.credentials, middleware.resolvedProviders, middleware.requiredScopes);
     applyCaller(ctx, caller);

@@ -37,11 +37,10 @@ export function routeCredential(
 }
 
 /**
- * `routeCredential` for a bearer token when it needs no look at the token: no `provider` hint and
- * at most one bearer provider. `undefined` otherwise (then `routeCredential` decides).
+ * `routeCredential` for a bearer token without a `provider` hint, when it needs no look at the
+ * token: at most one bearer provider. `undefined` otherwise (then `routeCredential` decides).
  */
-export function routeWithoutIssuer(credentials: Credentials, candidates: readonly AuthProvider[]): readonly AuthProvider[] | undefined {
-  if (typeof credentials.provider === 'string') return undefined;
+export function routeWithoutIssuer(candidates: readonly AuthProvider[]): readonly AuthProvider[] | undefined {
   const ofKind = candidates.filter((p) => (p.credentialKind ?? 'bearer') === 'bearer');
   return ofKind.length < 2 ? ofKind : undefined;
 }

@@ -86,7 +86,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
   private bearerRoute(candidates: readonly AuthProvider[]): readonly AuthProvider[] | undefined {
     let route = this.bearerRoutes.get(candidates);
     if (route === undefined) {
-      route = routeWithoutIssuer({}, candidates) ?? null;
+      route = routeWithoutIssuer(candidates) ?? null;
       this.bearerRoutes.set(candidates, route);
     }
     return route ?? undefined;

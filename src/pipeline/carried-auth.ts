@@ -1,4 +1,6 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import { detachCredentials } from './credentials';
 import type { AuthContext } from '../auth/auth-context';
 import type { SessionData } from '../session/session-data';
 
@@ -38,17 +40,20 @@ const SENT = Symbol('nextmcp:sent-credentials');
 const NO_SCOPES: string[] = Object.freeze([]) as unknown as string[];
 
 /** `info` (or a new one) that also carries a message's detached credentials. */
-export function carrySentCredentials(info: AuthInfo | undefined, sent: { credentials: unknown }): AuthInfo {
+function carrySentCredentials(info: AuthInfo | undefined, sent: { credentials: unknown }): AuthInfo {
   // The common case (no verified auth to keep) builds one small object: this runs per message.
   if (!info) return { token: '', clientId: '', scopes: NO_SCOPES, extra: { [SENT]: sent } as Record<string, unknown> };
-  return {
-    token: info?.token ?? '',
-    clientId: info?.clientId ?? '',
-    scopes: info?.scopes ?? [],
-    ...(info?.expiresAt !== undefined && { expiresAt: info.expiresAt }),
-    ...(info?.resource !== undefined && { resource: info.resource }),
-    extra: { ...info?.extra, [SENT]: sent } as Record<string, unknown>,
-  };
+  return { ...info, extra: { ...info.extra, [SENT]: sent } as Record<string, unknown> };
+}
+
+/**
+ * What every transport does with an incoming message: its credentials taken out
+ * (`detachCredentials`) and carried in the extra info handed to the SDK with it.
+ */
+export function detachIntoExtra<T>(message: T, extra?: MessageExtraInfo): { message: T; extra?: MessageExtraInfo } {
+  const detached = detachCredentials(message);
+  if (!detached.sent) return { message, extra };
+  return { message: detached.message, extra: { ...extra, authInfo: carrySentCredentials(extra?.authInfo, detached.sent) } };
 }
 
 export function readSentCredentials(info: AuthInfo | undefined): { credentials: unknown } | undefined {

@@ -16,7 +16,7 @@ import type { TransportKind } from '../pipeline/request-context';
 import { AuthRuntime, type ToolListing } from '../auth/auth-runtime';
 import { TargetRegistry } from './target-registry';
 import { installProtocolHandlers } from './protocol-handlers';
-import { LiftingTransport } from './transports/lifting-transport';
+import { CredentialDetachingTransport } from './transports/credential-detaching-transport';
 import { LazyJsonSchemaValidator } from './lazy-json-schema-validator';
 import { StdioServerTransport } from './transports/stdio-transport';
 import { startHttpListener, createHttpHandler, type HttpHandler, type HttpHost } from './http/http-app';
@@ -144,7 +144,7 @@ export class NextMCP {
   async connect(transport: Transport, kind?: TransportKind): Promise<Listener> {
     this.start();
     const server = this.createProtocolServer(kind ?? (transport instanceof InMemoryTransport ? 'in-memory' : 'custom'));
-    await server.connect(new LiftingTransport(transport));
+    await server.connect(new CredentialDetachingTransport(transport));
     return { close: () => server.close() };
   }
 

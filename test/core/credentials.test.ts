@@ -6,6 +6,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { NextMCP, type ToolContext } from '../../src';
 import { connectTestClient } from '../../src/testing';
+import { AuthContext } from '../../src/auth/auth-context';
+import { carryAuth, detachIntoExtra, readCarriedAuth, readSentCredentials } from '../../src/pipeline/carried-auth';
 
 function credentialServer() {
   const mcp = new NextMCP({ name: 'creds', version: '1' });
@@ -128,3 +130,25 @@ describe('credential extraction', () => {
     }
   }, 30_000);
 });
+
+describe('detachIntoExtra', () => {
+  it('keeps what the transport already carried (a verified caller) beside the detached credentials', () => {
+    const auth = new AuthContext({ userId: 'u', provider: 'jwt', scopes: ['read'] });
+    const verified = carryAuth('verified-token', { auth });
+    const message = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 't', _meta: { auth: { api_key: 'k' } } } };
+    const { message: stripped, extra } = detachIntoExtra(message, { authInfo: verified });
+    expect(stripped).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 't', _meta: undefined } });
+    expect(readCarriedAuth(extra?.authInfo)?.auth).toBe(auth);
+    expect(readSentCredentials(extra?.authInfo)).toEqual({ credentials: { api_key: 'k' } });
+    expect(extra?.authInfo).toMatchObject({ token: 'verified-token', clientId: 'u', scopes: ['read'] });
+  });
+
+  it('leaves a message without credentials, and its extra, as they are', () => {
+    const message = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
+    const extra = { requestInfo: { headers: {} } };
+    const detached = detachIntoExtra(message, extra);
+    expect(detached.message).toBe(message);
+    expect(detached.extra).toBe(extra);
+  });
+});
+

@@ -4,8 +4,8 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { detachCredentials, liftAuthMember } from '../../pipeline/credentials';
-import { carryAuth, carrySentCredentials } from '../../pipeline/carried-auth';
+import { liftAuthMember } from '../../pipeline/credentials';
+import { carryAuth, detachIntoExtra } from '../../pipeline/carried-auth';
 import { HttpBodyError, readJsonBody } from './read-json-body';
 import { singleRequestId, writeJsonRpcError } from './json-rpc-response';
 import type { HttpAdmission, ResourceInfo } from './http-admission';
@@ -69,11 +69,9 @@ export class McpHttpEndpoint {
     // As on the other transports, a message's credentials travel beside it, not in it. One
     // `authInfo` covers the whole body, so a batch keeps its credentials in each message's `_meta`.
     if (!Array.isArray(body)) {
-      const detached = detachCredentials(body);
-      if (detached.sent) {
-        req.auth = carrySentCredentials(req.auth, detached.sent);
-        body = detached.message;
-      }
+      const detached = detachIntoExtra(body, { authInfo: req.auth });
+      body = detached.message;
+      req.auth = detached.extra?.authInfo;
     }
 
     if (this.options.stateless) return this.handleStateless(req, res, body);

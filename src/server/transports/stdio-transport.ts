@@ -2,8 +2,7 @@ import process from 'node:process';
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
-import { detachCredentials } from '../../pipeline/credentials';
-import { carrySentCredentials } from '../../pipeline/carried-auth';
+import { detachIntoExtra } from '../../pipeline/carried-auth';
 
 const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
@@ -43,17 +42,17 @@ export class StdioServerTransport implements Transport {
 
   private deliver(line: string): void {
     let message: JSONRPCMessage;
-    let sent: { credentials: unknown } | undefined;
+    let extra: MessageExtraInfo | undefined;
     try {
-      const detached = detachCredentials(JSON.parse(line) as unknown);
-      sent = detached.sent;
+      const detached = detachIntoExtra(JSON.parse(line) as unknown);
+      extra = detached.extra;
       message = JSONRPCMessageSchema.parse(detached.message);
     } catch {
       // The line may hold credentials: report that it was invalid, never its content.
       this.onerror?.(new Error('invalid JSON-RPC message on stdin'));
       return;
     }
-    this.onmessage?.(message, sent && { authInfo: carrySentCredentials(undefined, sent) });
+    this.onmessage?.(message, extra);
   }
 
   async start(): Promise<void> {

@@ -1,22 +1,20 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
-import { detachCredentials } from '../../pipeline/credentials';
-import { carrySentCredentials } from '../../pipeline/carried-auth';
+import { detachIntoExtra } from '../../pipeline/carried-auth';
 
 /**
  * Wraps any SDK transport so a message's credentials (the seed's top-level `auth` member, or
  * `params._meta.auth`) are taken out before the SDK parses it, and travel beside it to the pipeline.
  */
-export class LiftingTransport implements Transport {
+export class CredentialDetachingTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
   constructor(private readonly inner: Transport) {
     inner.onmessage = (message, extra) => {
-      const detached = detachCredentials(message);
-      const info = detached.sent ? { ...extra, authInfo: carrySentCredentials(extra?.authInfo, detached.sent) } : extra;
-      this.onmessage?.(detached.message, info);
+      const detached = detachIntoExtra(message, extra);
+      this.onmessage?.(detached.message, detached.extra);
     };
     inner.onclose = () => this.onclose?.();
     inner.onerror = (error) => this.onerror?.(error);
