@@ -133,7 +133,8 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
 
   /** `authenticateWith` when it settles without waiting (see `CallerAuthenticator.authenticateNow`); false if not. */
   authenticateNowWith(ctx: RequestContext, middleware: AuthEnforcementMiddleware): boolean {
-    const caller = ctx.credentials && this.authenticatorFor(middleware).authenticateNow(ctx.credentials, middleware.resolvedProviders);
+    const caller =
+      ctx.credentials && this.authenticatorFor(middleware).authenticateNow(ctx.credentials, middleware.resolvedProviders, ctx.tokenHashes);
     if (!caller) return false;
     applyCaller(ctx, caller);
     return true;

@@ -6,6 +6,7 @@ import { routeWithoutIssuer, type PresentedCredential } from './credential-routi
 import { SessionData, epochSeconds } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
 import { isPeekable, PEEK_BY_ACCESS_TOKEN } from '../session/session-peek';
+import type { ConnectionTokenHashes } from './token-hash';
 
 /** Where a session keeps the verified identity, so a token found by hash needs no provider call. */
 export const SESSION_IDENTITY_KEY = 'nextmcp.identity';
@@ -73,12 +74,16 @@ export class SessionAuthenticator extends CallerAuthenticator {
    * whenever anything else may apply (no such session, expired, refresh due, trust window over,
    * routing that needs the token's issuer): then `authenticate()` decides.
    */
-  override authenticateNow(credentials: Credentials, candidates: readonly AuthProvider[]): AuthenticatedCaller | undefined {
+  override authenticateNow(
+    credentials: Credentials,
+    candidates: readonly AuthProvider[],
+    tokenHashes?: ConnectionTokenHashes,
+  ): AuthenticatedCaller | undefined {
     if (!isPeekable(this.store)) return undefined;
     const token = credentials.access_token;
     if (typeof token !== 'string' || token === '') return undefined;
     const routed = typeof credentials.provider === 'string' ? undefined : this.bearerRoute(candidates);
-    const found = routed && this.store[PEEK_BY_ACCESS_TOKEN](token);
+    const found = routed && this.store[PEEK_BY_ACCESS_TOKEN](token, tokenHashes?.hash(token));
     return found ? this.lentCaller(found, routed) : undefined;
   }
 

@@ -1,6 +1,7 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
-import { detachCredentials } from './credentials';
+import { detachCredentials, type SentCredentials } from './credentials';
+import type { ConnectionTokenHashes } from '../auth/token-hash';
 import type { AuthContext } from '../auth/auth-context';
 import type { SessionData } from '../session/session-data';
 
@@ -40,7 +41,7 @@ const SENT = Symbol('nextmcp:sent-credentials');
 const NO_SCOPES: string[] = Object.freeze([]) as unknown as string[];
 
 /** `info` (or a new one) that also carries a message's detached credentials. */
-function carrySentCredentials(info: AuthInfo | undefined, sent: { credentials: unknown }): AuthInfo {
+function carrySentCredentials(info: AuthInfo | undefined, sent: SentCredentials): AuthInfo {
   // The common case (no verified auth to keep) builds one small object: this runs per message.
   if (!info) return { token: '', clientId: '', scopes: NO_SCOPES, extra: { [SENT]: sent } as Record<string, unknown> };
   return { ...info, extra: { ...info.extra, [SENT]: sent } as Record<string, unknown> };
@@ -48,15 +49,20 @@ function carrySentCredentials(info: AuthInfo | undefined, sent: { credentials: u
 
 /**
  * What every transport does with an incoming message: its credentials taken out
- * (`detachCredentials`) and carried in the extra info handed to the SDK with it.
+ * (`detachCredentials`) and carried in the extra info handed to the SDK with it. A transport that
+ * is one connection passes its own `tokenHashes`.
  */
-export function detachIntoExtra<T>(message: T, extra?: MessageExtraInfo): { message: T; extra?: MessageExtraInfo } {
-  const detached = detachCredentials(message);
+export function detachIntoExtra<T>(
+  message: T,
+  extra?: MessageExtraInfo,
+  tokenHashes?: ConnectionTokenHashes,
+): { message: T; extra?: MessageExtraInfo } {
+  const detached = detachCredentials(message, tokenHashes);
   if (!detached.sent) return { message, extra };
   return { message: detached.message, extra: { ...extra, authInfo: carrySentCredentials(extra?.authInfo, detached.sent) } };
 }
 
-export function readSentCredentials(info: AuthInfo | undefined): { credentials: unknown } | undefined {
+export function readSentCredentials(info: AuthInfo | undefined): SentCredentials | undefined {
   const extra = info?.extra as Record<symbol, unknown> | undefined;
-  return extra?.[SENT] as { credentials: unknown } | undefined;
+  return extra?.[SENT] as SentCredentials | undefined;
 }

@@ -1,5 +1,6 @@
 import type { Credentials } from '../auth/provider';
 import type { HeaderMap } from './request-context';
+import type { ConnectionTokenHashes } from '../auth/token-hash';
 
 /** Where credentials travel inside a message: `params._meta.auth` and the top-level `auth` member. */
 export const CREDENTIALS_KEY = 'auth';
@@ -20,11 +21,18 @@ export function liftAuthMember<T>(message: T): T {
   return { ...rest, params: { ...params, _meta: { ...meta, [CREDENTIALS_KEY]: auth } } } as T;
 }
 
-/** A message with its credentials taken out, and those credentials (as sent, unverified). */
+/** Credentials taken out of a message: as sent (unverified, possibly not even an object). */
+export interface SentCredentials {
+  readonly credentials: unknown;
+  /** The hashes of the tokens of the connection the message came on, when it keeps them. */
+  readonly tokenHashes?: ConnectionTokenHashes;
+}
+
+/** A message with its credentials taken out, and those credentials. */
 export interface DetachedCredentials<T> {
   message: T;
   /** Absent when the message carried none. */
-  sent?: { credentials: unknown };
+  sent?: SentCredentials;
 }
 
 /**
@@ -32,10 +40,11 @@ export interface DetachedCredentials<T> {
  * `auth` member (which the SDK's strict schema would reject) and `params._meta.auth`; the top-level
  * member wins when both are there. The SDK then never parses them (they are a good part of what
  * it would parse), and handlers, and whatever they log, never see a token in their params. The
- * caller carries `sent` beside the message (see `carrySentCredentials`). The message itself is
- * not changed: a copy without the credentials is returned.
+ * caller carries `sent` beside the message (see `detachIntoExtra`), with the connection's
+ * `tokenHashes` when it has one. The message itself is not changed: a copy without the
+ * credentials is returned.
  */
-export function detachCredentials<T>(message: T): DetachedCredentials<T> {
+export function detachCredentials<T>(message: T, tokenHashes?: ConnectionTokenHashes): DetachedCredentials<T> {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return { message };
   const record = message as Record<string, unknown>;
   if (typeof record.method !== 'string') return { message };
@@ -59,7 +68,7 @@ export function detachCredentials<T>(message: T): DetachedCredentials<T> {
     otherParams._meta = hasOtherKey(meta, CREDENTIALS_KEY) ? withoutKey(meta, CREDENTIALS_KEY) : undefined;
     stripped.params = otherParams;
   }
-  return { message: stripped as T, sent: { credentials } };
+  return { message: stripped as T, sent: { credentials, tokenHashes } };
 }
 
 function hasOtherKey(record: Record<string, unknown>, key: string): boolean {
@@ -84,7 +93,7 @@ export function extractCredentials(
   params: Record<string, unknown> | undefined,
   headers: HeaderMap | undefined,
   key: string = CREDENTIALS_KEY,
-  sent?: { credentials: unknown },
+  sent?: SentCredentials,
 ): Credentials | undefined {
   const meta = params?._meta as Record<string, unknown> | undefined;
   const fromMessage = sent && key === CREDENTIALS_KEY ? sent.credentials : meta?.[key];

@@ -38,11 +38,13 @@ export class RequestPipeline {
   ): Promise<unknown> {
     const headers = extra.requestInfo?.headers;
     const carried = readCarriedAuth(extra.authInfo);
+    const sent = readSentCredentials(extra.authInfo);
     const ctx = new RequestContext({
       method,
       params: params ?? {},
       target,
-      credentials: extractCredentials(params, headers, undefined, readSentCredentials(extra.authInfo)),
+      credentials: extractCredentials(params, headers, undefined, sent),
+      tokenHashes: sent?.tokenHashes,
       auth: carried?.auth,
       transport,
       headers,

@@ -79,8 +79,8 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
   }
 
   /** The stored (frozen, shared) session whose access token is `token`; see `PeekableSessionStore`. */
-  [PEEK_BY_ACCESS_TOKEN](token: string): SessionData | undefined {
-    const tag = tagOf(token);
+  [PEEK_BY_ACCESS_TOKEN](token: string, tokenHash?: string): SessionData | undefined {
+    const tag = tagOf(token, tokenHash);
     return tag === undefined ? undefined : this.entryByToken(tag, token)?.peek();
   }
 
@@ -184,8 +184,8 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
 }
 
 /** The token's index tag: 30 bits of its SHA-256 (`hashToken`); undefined for what is no token. */
-function tagOf(token: unknown): number | undefined {
-  return typeof token === 'string' && token !== '' ? tokenTag(hashToken(token)) : undefined;
+function tagOf(token: unknown, tokenHash?: string): number | undefined {
+  return typeof token === 'string' && token !== '' ? tokenTag(tokenHash ?? hashToken(token)) : undefined;
 }
 
 /** One string per (userId, slot) that no two identities share. */

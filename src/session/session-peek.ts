@@ -10,7 +10,8 @@ export const PEEK_BY_ACCESS_TOKEN = Symbol('nextmcp:peek-by-access-token');
  * object, so its identity is the session's revision. Callers must not expose it; copy with `clone()`.
  */
 export interface PeekableSessionStore extends SessionStore {
-  [PEEK_BY_ACCESS_TOKEN](token: string): SessionData | undefined;
+  /** `tokenHash`, when given, must be `hashToken(token)` (else the lookup misses). */
+  [PEEK_BY_ACCESS_TOKEN](token: string, tokenHash?: string): SessionData | undefined;
 }
 
 export function isPeekable(store: SessionStore): store is PeekableSessionStore {

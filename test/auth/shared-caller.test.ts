@@ -13,6 +13,8 @@ import {
 } from '../../src';
 import { MemorySessionStore, SessionData } from '../../src/session';
 import { PEEK_BY_ACCESS_TOKEN } from '../../src/session/session-peek';
+import * as tokenHash from '../../src/auth/token-hash';
+import { ConnectionTokenHashes, hashToken } from '../../src/auth/token-hash';
 import { connectTestClient } from '../../src/testing';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github';
 
@@ -189,5 +191,42 @@ describe('a session lent by MemorySessionStore', () => {
     await store.updateTokens('u', { accessToken: 'tok-2' }, 'github');
     expect(store[PEEK_BY_ACCESS_TOKEN]('tok-1')).toBeUndefined();
     expect(store[PEEK_BY_ACCESS_TOKEN]('tok-2')?.accessToken).toBe('tok-2');
+  });
+
+  it('lends nothing for a token given with the hash of another one, even when that one is stored', async () => {
+    const store = new MemorySessionStore();
+    await store.save(new SessionData({ userId: 'a', provider: 'github', accessToken: 'tok-a' }));
+    await store.save(new SessionData({ userId: 'b', provider: 'github', accessToken: 'tok-b' }));
+    expect(store[PEEK_BY_ACCESS_TOKEN]('tok-b', hashToken('tok-a'))).toBeUndefined();
+    expect(store[PEEK_BY_ACCESS_TOKEN]('tok-a', hashToken('tok-a'))?.userId).toBe('a');
+    expect(store[PEEK_BY_ACCESS_TOKEN]('tok-b', hashToken('tok-b'))?.userId).toBe('b');
+  });
+
+  it('serves one connection whose calls switch between two callers’ tokens each as its own caller, with the hashes the connection keeps', async () => {
+    const store = new MemorySessionStore();
+    const mcp = serve(store);
+    const octo = gh.issueToken('octo', ['read:user']);
+    await call(mcp, octo, 'whoami'); // the session exists from here on: later calls are found by hash
+    await store.save(new SessionData({ userId: '8', provider: 'github', accessToken: 'tok-other', scopes: ['read:user'] }));
+    // Observed, not replaced: which hashes the store is given, and whether it hashes on its own.
+    const fromConnection = jest.spyOn(ConnectionTokenHashes.prototype, 'hash');
+    const byStore = jest.spyOn(tokenHash, 'hashToken');
+    const { client, close } = await connectTestClient(mcp);
+    try {
+      const users: unknown[] = [];
+      for (const token of [octo, octo, 'tok-other', 'tok-other', octo]) {
+        const result = await client.callTool({ name: 'whoami', arguments: {}, _meta: { auth: { access_token: token } } });
+        users.push((result.structuredContent as { user: string }).user);
+      }
+      expect(users).toEqual(['7', '7', '8', '8', '7']);
+      expect(fromConnection.mock.calls.map(([token]) => (token === octo ? 'octo' : token))).toEqual(['octo', 'octo', 'tok-other', 'tok-other', 'octo']);
+      expect(new Set(fromConnection.mock.contexts).size).toBe(1);
+      expect(byStore).not.toHaveBeenCalled();
+    } finally {
+      fromConnection.mockRestore();
+      byStore.mockRestore();
+      await close();
+      await mcp.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { NextMCP, type ToolContext } from '../../src';
 import { connectTestClient } from '../../src/testing';
 import { AuthContext } from '../../src/auth/auth-context';
+import { ConnectionTokenHashes } from '../../src/auth/token-hash';
 import { carryAuth, detachIntoExtra, readCarriedAuth, readSentCredentials } from '../../src/pipeline/carried-auth';
 
 function credentialServer() {
@@ -98,6 +99,23 @@ describe('credential extraction', () => {
     });
     expect(structured(response).auth).toBeNull();
     expect(structured(response).credentials).toBeNull();
+  });
+
+  it('gives each connection token hashes of its own, never shared with another connection', async () => {
+    const seen: unknown[] = [];
+    const mcp = credentialServer().use((ctx, next) => {
+      if (ctx.method === 'tools/call') seen.push(ctx.tokenHashes);
+      return next();
+    });
+    const first = await connectTestClient(mcp, { credentials: { access_token: 'tok-1' } });
+    const second = await connectTestClient(mcp, { credentials: { access_token: 'tok-2' } });
+    for (const { client } of [first, second, first]) await client.callTool({ name: 'credentials', arguments: {} });
+    await first.close();
+    await second.close();
+    expect(seen[0]).toBeInstanceOf(ConnectionTokenHashes);
+    expect(seen[2]).toBe(seen[0]);
+    expect(seen[1]).toBeInstanceOf(ConnectionTokenHashes);
+    expect(seen[1]).not.toBe(seen[0]);
   });
 
   it("lifts the top-level auth member on stdio", async () => {

@@ -3,13 +3,14 @@ import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { detachIntoExtra } from '../../pipeline/carried-auth';
+import { ConnectionTokenHashes } from '../../auth/token-hash';
 
 const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
 /**
- * Newline-delimited JSON-RPC over stdin/stdout, like the SDK's stdio transport, except that the
- * seed's top-level `auth` member is lifted into `params._meta.auth` before schema validation
- * (the SDK's transport would reject the whole message).
+ * Newline-delimited JSON-RPC over stdin/stdout, like the SDK's stdio transport, except that a
+ * message's credentials (the seed's top-level `auth` member, which the SDK's transport would
+ * reject, or `params._meta.auth`) are taken out before schema validation and travel beside it.
  */
 export class StdioServerTransport implements Transport {
   onclose?: () => void;
@@ -18,6 +19,8 @@ export class StdioServerTransport implements Transport {
 
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
+  /** stdio is one peer: one connection's token hashes. */
+  private readonly tokenHashes = new ConnectionTokenHashes();
 
   constructor(
     private readonly stdin: Readable = process.stdin,
@@ -44,7 +47,7 @@ export class StdioServerTransport implements Transport {
     let message: JSONRPCMessage;
     let extra: MessageExtraInfo | undefined;
     try {
-      const detached = detachIntoExtra(JSON.parse(line) as unknown);
+      const detached = detachIntoExtra(JSON.parse(line) as unknown, undefined, this.tokenHashes);
       extra = detached.extra;
       message = JSONRPCMessageSchema.parse(detached.message);
     } catch {
