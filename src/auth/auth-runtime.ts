@@ -134,7 +134,7 @@ export class AuthRuntime implements AccessRuntime, ListingPolicy {
   /** `authenticateWith` when it settles without waiting (see `CallerAuthenticator.authenticateNow`); false if not. */
   authenticateNowWith(ctx: RequestContext, middleware: AuthEnforcementMiddleware): boolean {
     const caller =
-      ctx.credentials && this.authenticatorFor(middleware).authenticateNow(ctx.credentials, middleware.resolvedProviders, ctx.tokenHashes);
+      ctx.credentials && this.authenticatorFor(middleware).authenticateNow(ctx.credentials, middleware.resolvedProviders, ctx.authMemo);
     if (!caller) return false;
     applyCaller(ctx, caller);
     return true;

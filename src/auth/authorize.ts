@@ -1,4 +1,4 @@
-import type { AuthContext } from './auth-context';
+import { AuthContext } from './auth-context';
 import { AuthenticationError, AuthorizationError, ManifestViolationError, ScopeInsufficientError } from './errors';
 import { flatten, type AccessPolicy } from '../metadata/access-policy';
 
@@ -40,6 +40,13 @@ export class AccessDecision {
   readonly layers: readonly AccessPolicy[];
   readonly requiresAuth: boolean;
   readonly requiredScopes: readonly string[];
+  /**
+   * The caller last allowed, and the provider it was required to come from. An AuthContext cannot
+   * change and neither can these policies, so the same caller is allowed again without checking:
+   * a connection's calls share one AuthContext per session revision or verified token.
+   */
+  private allowed: AuthContext | undefined;
+  private allowedProviderName: string | undefined;
 
   constructor(policies: AccessPolicy | readonly AccessPolicy[]) {
     this.layers = Array.isArray(policies) ? [...(policies as readonly AccessPolicy[])] : [policies as AccessPolicy];
@@ -49,6 +56,7 @@ export class AccessDecision {
 
   check(auth: AuthContext | undefined, options: AuthorizeOptions = {}): void {
     if (!this.requiresAuth) return;
+    if (auth !== undefined && auth === this.allowed && options.providerName === this.allowedProviderName) return;
     const { layers } = this;
     if (!auth) {
       throw new AuthenticationError('Authentication required', {
@@ -92,6 +100,11 @@ export class AccessDecision {
           throw new Refusal(`Forbidden: requires one of the permissions ${anyOf.join(', ')}`, details());
         }
       }
+    }
+    // Only a context built by AuthContext itself is known to be immutable (not a subclass or look-alike).
+    if (Object.getPrototypeOf(auth) === AuthContext.prototype) {
+      this.allowed = auth;
+      this.allowedProviderName = options.providerName;
     }
   }
 }

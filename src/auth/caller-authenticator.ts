@@ -1,7 +1,7 @@
 import type { AuthContext } from './auth-context';
 import { AuthenticationError, type AuthenticationFailure } from './errors';
 import type { AuthProvider, AuthResult, Credentials } from './provider';
-import type { ConnectionTokenHashes } from './token-hash';
+import type { ConnectionAuthMemo } from './connection-auth-memo';
 import type { RBAC } from './rbac';
 import type { PermissionManifest } from './manifest';
 import type { SessionData } from '../session/session-data';
@@ -33,12 +33,12 @@ export class CallerAuthenticator {
   /**
    * The caller, when it can be settled without waiting (a session held in this process);
    * `undefined` means call `authenticate()`. Never refuses: refusals come from `authenticate()`.
-   * `tokenHashes`: the hashes kept by the connection the credentials came on, if any.
+   * `authMemo`: what auth remembers for the connection the credentials came on, if any.
    */
   authenticateNow(
     _credentials: Credentials,
     _candidates: readonly AuthProvider[],
-    _tokenHashes?: ConnectionTokenHashes,
+    _authMemo?: ConnectionAuthMemo,
   ): AuthenticatedCaller | undefined {
     return undefined;
   }

@@ -5,8 +5,8 @@ import { isRefreshingProvider, type AuthProvider, type Credentials, type Refresh
 import { routeWithoutIssuer, type PresentedCredential } from './credential-routing';
 import { SessionData, epochSeconds } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
-import { isPeekable, PEEK_BY_ACCESS_TOKEN } from '../session/session-peek';
-import type { ConnectionTokenHashes } from './token-hash';
+import { isPeekable, LENDING_REVISION, PEEK_BY_ACCESS_TOKEN } from '../session/session-peek';
+import type { ConnectionAuthMemo } from './connection-auth-memo';
 
 /** Where a session keeps the verified identity, so a token found by hash needs no provider call. */
 export const SESSION_IDENTITY_KEY = 'nextmcp.identity';
@@ -77,14 +77,22 @@ export class SessionAuthenticator extends CallerAuthenticator {
   override authenticateNow(
     credentials: Credentials,
     candidates: readonly AuthProvider[],
-    tokenHashes?: ConnectionTokenHashes,
+    authMemo?: ConnectionAuthMemo,
   ): AuthenticatedCaller | undefined {
-    if (!isPeekable(this.store)) return undefined;
+    const store = this.store;
+    if (!isPeekable(store)) return undefined;
     const token = credentials.access_token;
-    if (typeof token !== 'string' || token === '') return undefined;
-    const routed = typeof credentials.provider === 'string' ? undefined : this.bearerRoute(candidates);
-    const found = routed && this.store[PEEK_BY_ACCESS_TOKEN](token, tokenHashes?.hash(token));
-    return found ? this.lentCaller(found, routed) : undefined;
+    if (typeof token !== 'string' || token === '' || typeof credentials.provider === 'string') return undefined;
+    // The connection's last answer holds while the store is unchanged and the session's time lasts.
+    const revision = store[LENDING_REVISION];
+    const remembered = revision === undefined ? undefined : authMemo?.recallCaller(this, candidates, revision, token);
+    if (remembered && epochSeconds() < remembered.validUntil) return new LendingCaller(remembered.auth, remembered.session);
+    const routed = this.bearerRoute(candidates);
+    const found = routed && store[PEEK_BY_ACCESS_TOKEN](token, authMemo?.hash(token));
+    const lent = found && this.lend(found, routed);
+    if (!lent) return undefined;
+    if (revision !== undefined) authMemo?.rememberCaller({ owner: this, candidates, revision, token, ...lent });
+    return new LendingCaller(lent.auth, lent.session);
   }
 
   /** `routeWithoutIssuer` for credentials without a provider hint, once per list of candidates. */
@@ -99,10 +107,28 @@ export class SessionAuthenticator extends CallerAuthenticator {
 
   /** A lent session that vouches for its token as it is: its caller; else `undefined`. */
   private lentCaller(found: SessionData, routed: readonly AuthProvider[]): AuthenticatedCaller | undefined {
-    const provider = routed.find((p) => p.name === found.provider);
-    const now = epochSeconds();
-    if (!provider || found.isExpired(now) || !this.vouches(found, now) || this.dueForRefresh(found, provider)) return undefined;
-    return new LendingCaller(this.callerOf(found), found);
+    const lent = this.lend(found, routed);
+    return lent && new LendingCaller(lent.auth, lent.session);
+  }
+
+  /** What a lent session stands for, and until when, if it vouches for its token now. */
+  private lend(found: SessionData, routed: readonly AuthProvider[]): { auth: AuthContext; session: SessionData; validUntil: number } | undefined {
+    const validUntil = this.vouchesUntil(found, routed.find((p) => p.name === found.provider));
+    return epochSeconds() < validUntil ? { auth: this.callerOf(found), session: found, validUntil } : undefined;
+  }
+
+  /**
+   * Epoch seconds from which the session no longer vouches for its token as it is: when it
+   * expires (`isExpired`), its trust window ends (`vouches`), or a refresh falls due
+   * (`dueForRefresh`), whichever comes first; 0 when no routed provider owns it.
+   */
+  private vouchesUntil(session: SessionData, provider: AuthProvider | undefined): number {
+    if (!provider) return 0;
+    let until = session.updatedAt + this.trustSeconds;
+    if (session.expiresAt === undefined) return until;
+    until = Math.min(until, session.expiresAt);
+    const refreshes = this.autoRefresh && !!session.refreshToken && isRefreshingProvider(provider);
+    return refreshes ? Math.min(until, session.expiresAt - this.bufferSeconds) : until;
   }
 
   /** Whether the session was verified recently enough to vouch for its token. */

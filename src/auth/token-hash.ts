@@ -12,22 +12,3 @@ export function hashToken(token: string): string {
   return oneShot ? oneShot('sha256', token, 'base64url') : crypto.createHash('sha256').update(token, 'utf8').digest('base64url');
 }
 
-/**
- * `hashToken` for the tokens of one connection (stdio, in-memory): a client sends the same token
- * call after call, so the hash of the last one is kept and a repeat costs a comparison instead of
- * a SHA-256. That comparison stops at the first differing character, so its time says how much of
- * the two tokens match: one instance must never serve two connections, so that a token is only
- * ever compared with one the same peer sent before.
- */
-export class ConnectionTokenHashes {
-  private lastToken: string | undefined;
-  private lastHash = '';
-
-  hash(token: string): string {
-    if (token !== this.lastToken) {
-      this.lastHash = hashToken(token);
-      this.lastToken = token;
-    }
-    return this.lastHash;
-  }
-}

@@ -1,7 +1,7 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { detachCredentials, type SentCredentials } from './credentials';
-import type { ConnectionTokenHashes } from '../auth/token-hash';
+import type { ConnectionAuthMemo } from '../auth/connection-auth-memo';
 import type { AuthContext } from '../auth/auth-context';
 import type { SessionData } from '../session/session-data';
 
@@ -50,14 +50,14 @@ function carrySentCredentials(info: AuthInfo | undefined, sent: SentCredentials)
 /**
  * What every transport does with an incoming message: its credentials taken out
  * (`detachCredentials`) and carried in the extra info handed to the SDK with it. A transport that
- * is one connection passes its own `tokenHashes`.
+ * is one connection passes its own `authMemo`.
  */
 export function detachIntoExtra<T>(
   message: T,
   extra?: MessageExtraInfo,
-  tokenHashes?: ConnectionTokenHashes,
+  authMemo?: ConnectionAuthMemo,
 ): { message: T; extra?: MessageExtraInfo } {
-  const detached = detachCredentials(message, tokenHashes);
+  const detached = detachCredentials(message, authMemo);
   if (!detached.sent) return { message, extra };
   return { message: detached.message, extra: { ...extra, authInfo: carrySentCredentials(extra?.authInfo, detached.sent) } };
 }

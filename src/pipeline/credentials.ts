@@ -1,6 +1,6 @@
 import type { Credentials } from '../auth/provider';
 import type { HeaderMap } from './request-context';
-import type { ConnectionTokenHashes } from '../auth/token-hash';
+import type { ConnectionAuthMemo } from '../auth/connection-auth-memo';
 
 /** Where credentials travel inside a message: `params._meta.auth` and the top-level `auth` member. */
 export const CREDENTIALS_KEY = 'auth';
@@ -24,8 +24,8 @@ export function liftAuthMember<T>(message: T): T {
 /** Credentials taken out of a message: as sent (unverified, possibly not even an object). */
 export interface SentCredentials {
   readonly credentials: unknown;
-  /** The hashes of the tokens of the connection the message came on, when it keeps them. */
-  readonly tokenHashes?: ConnectionTokenHashes;
+  /** What auth remembers for the connection the message came on, when it keeps that. */
+  readonly authMemo?: ConnectionAuthMemo;
 }
 
 /** A message with its credentials taken out, and those credentials. */
@@ -41,10 +41,10 @@ export interface DetachedCredentials<T> {
  * member wins when both are there. The SDK then never parses them (they are a good part of what
  * it would parse), and handlers, and whatever they log, never see a token in their params. The
  * caller carries `sent` beside the message (see `detachIntoExtra`), with the connection's
- * `tokenHashes` when it has one. The message itself is not changed: a copy without the
+ * `authMemo` when it has one. The message itself is not changed: a copy without the
  * credentials is returned.
  */
-export function detachCredentials<T>(message: T, tokenHashes?: ConnectionTokenHashes): DetachedCredentials<T> {
+export function detachCredentials<T>(message: T, authMemo?: ConnectionAuthMemo): DetachedCredentials<T> {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return { message };
   const record = message as Record<string, unknown>;
   if (typeof record.method !== 'string') return { message };
@@ -68,7 +68,7 @@ export function detachCredentials<T>(message: T, tokenHashes?: ConnectionTokenHa
     otherParams._meta = hasOtherKey(meta, CREDENTIALS_KEY) ? withoutKey(meta, CREDENTIALS_KEY) : undefined;
     stripped.params = otherParams;
   }
-  return { message: stripped as T, sent: { credentials, tokenHashes } };
+  return { message: stripped as T, sent: { credentials, authMemo } };
 }
 
 function hasOtherKey(record: Record<string, unknown>, key: string): boolean {

@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthContext } from '../auth/auth-context';
 import type { Credentials } from '../auth/provider';
-import type { ConnectionTokenHashes } from '../auth/token-hash';
+import type { ConnectionAuthMemo } from '../auth/connection-auth-memo';
 import type { SessionData } from '../session/session-data';
 import type { Target } from '../metadata/targets';
 import { AUTH_CONTEXT } from '../di/tokens';
@@ -20,8 +20,8 @@ export interface RequestContextInit {
   params: Record<string, unknown>;
   target?: Target;
   credentials?: Credentials;
-  /** The connection's token hashes, when the transport is one connection that keeps them. */
-  tokenHashes?: ConnectionTokenHashes;
+  /** What auth remembers for the connection, when the transport is one connection that keeps it. */
+  authMemo?: ConnectionAuthMemo;
   auth?: AuthContext;
   transport: TransportKind;
   headers?: HeaderMap;
@@ -45,8 +45,8 @@ export class RequestContext {
   readonly params: Record<string, unknown>;
   /** Credentials as the client sent them (unverified). */
   credentials?: Credentials;
-  /** Hashes of the tokens this request's connection sent (auth finds sessions by token hash). */
-  readonly tokenHashes?: ConnectionTokenHashes;
+  /** What auth remembers for this request's connection (stdio, in-memory): see `ConnectionAuthMemo`. */
+  readonly authMemo?: ConnectionAuthMemo;
   readonly transport: TransportKind;
   readonly headers: HeaderMap;
   readonly signal: AbortSignal;
@@ -69,7 +69,7 @@ export class RequestContext {
     this.params = init.params;
     this.target = init.target;
     this.credentials = init.credentials;
-    this.tokenHashes = init.tokenHashes;
+    this.authMemo = init.authMemo;
     this._auth = init.auth;
     this.transport = init.transport;
     this.headers = init.headers ?? NO_HEADERS;

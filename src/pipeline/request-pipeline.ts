@@ -44,7 +44,7 @@ export class RequestPipeline {
       params: params ?? {},
       target,
       credentials: extractCredentials(params, headers, undefined, sent),
-      tokenHashes: sent?.tokenHashes,
+      authMemo: sent?.authMemo,
       auth: carried?.auth,
       transport,
       headers,

@@ -9,7 +9,7 @@ import {
 } from './base-session-store';
 import { epochSeconds, type SessionData } from './session-data';
 import type { TokenUpdate } from './session-store';
-import { PEEK_BY_ACCESS_TOKEN, type PeekableSessionStore } from './session-peek';
+import { LENDING_REVISION, PEEK_BY_ACCESS_TOKEN, type PeekableSessionStore } from './session-peek';
 import { readStoredForm, StoredSession, storedFormHasToken, type StoredForm } from './stored-session';
 import { TokenIndex, tokenTag } from './token-index';
 
@@ -42,6 +42,8 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
   private readonly bounded: boolean;
   private readonly slotsByUser = new Map<string, Set<string>>();
   private readonly byToken = new TokenIndex<StoredForm, StoredSession>(storedFormHasToken);
+  /** Changes with every change to what the store holds (see `LENDING_REVISION`). */
+  private revision = 0;
 
   constructor(options: MemorySessionStoreOptions = {}) {
     super(options);
@@ -84,6 +86,10 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
     return tag === undefined ? undefined : this.entryByToken(tag, token)?.peek();
   }
 
+  get [LENDING_REVISION](): number | undefined {
+    return this.bounded ? undefined : this.revision;
+  }
+
   async listUsers(): Promise<string[]> {
     const users = [...this.slotsByUser].filter(([userId, slots]) => [...slots].some((slot) => this.live(entryKey(userId, slot))));
     return users.map(([userId]) => userId);
@@ -95,6 +101,7 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
     this.sessions.clear();
     this.slotsByUser.clear();
     this.byToken.clear();
+    this.revision += 1;
     return removed;
   }
 
@@ -140,6 +147,7 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
   private put(session: SessionData): void {
     const slot = providerSlot(session.provider);
     const stored = StoredSession.of(session, slot, entryKey(session.userId, slot), tokenTag(hashToken(session.accessToken)));
+    this.revision += 1;
     this.forget(stored.userId, slot);
     if (this.retention.isOver(stored.expiresAt)) return;
     // The newest session saved with a token is the one found by it (another identity may hold it too).
@@ -175,6 +183,7 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
   }
 
   private unindex(stored: StoredSession): void {
+    this.revision += 1;
     const slots = this.slotsByUser.get(stored.userId);
     slots?.delete(stored.slot);
     if (slots?.size === 0) this.slotsByUser.delete(stored.userId);

@@ -7,7 +7,8 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { NextMCP, type ToolContext } from '../../src';
 import { connectTestClient } from '../../src/testing';
 import { AuthContext } from '../../src/auth/auth-context';
-import { ConnectionTokenHashes } from '../../src/auth/token-hash';
+import { ConnectionAuthMemo } from '../../src/auth/connection-auth-memo';
+import { CredentialDetachingTransport } from '../../src/server/transports/credential-detaching-transport';
 import { carryAuth, detachIntoExtra, readCarriedAuth, readSentCredentials } from '../../src/pipeline/carried-auth';
 
 function credentialServer() {
@@ -104,7 +105,7 @@ describe('credential extraction', () => {
   it('gives each connection token hashes of its own, never shared with another connection', async () => {
     const seen: unknown[] = [];
     const mcp = credentialServer().use((ctx, next) => {
-      if (ctx.method === 'tools/call') seen.push(ctx.tokenHashes);
+      if (ctx.method === 'tools/call') seen.push(ctx.authMemo);
       return next();
     });
     const first = await connectTestClient(mcp, { credentials: { access_token: 'tok-1' } });
@@ -112,9 +113,9 @@ describe('credential extraction', () => {
     for (const { client } of [first, second, first]) await client.callTool({ name: 'credentials', arguments: {} });
     await first.close();
     await second.close();
-    expect(seen[0]).toBeInstanceOf(ConnectionTokenHashes);
+    expect(seen[0]).toBeInstanceOf(ConnectionAuthMemo);
     expect(seen[2]).toBe(seen[0]);
-    expect(seen[1]).toBeInstanceOf(ConnectionTokenHashes);
+    expect(seen[1]).toBeInstanceOf(ConnectionAuthMemo);
     expect(seen[1]).not.toBe(seen[0]);
   });
 
@@ -147,6 +148,23 @@ describe('credential extraction', () => {
       child.kill();
     }
   }, 30_000);
+});
+
+describe('CredentialDetachingTransport', () => {
+  it('hands on a copy of a message without credentials, with every member it had', async () => {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const transport = new CredentialDetachingTransport(serverSide);
+    const received: JSONRPCMessage[] = [];
+    transport.onmessage = (message) => received.push(message);
+    await transport.start();
+    await clientSide.start();
+    const sent = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 't', arguments: { a: 1 } }, extension: { x: true } } as unknown as JSONRPCMessage;
+    await clientSide.send(sent);
+    await clientSide.close();
+    expect(received).toHaveLength(1);
+    expect(received[0]).not.toBe(sent);
+    expect(received[0]).toEqual(sent);
+  });
 });
 
 describe('detachIntoExtra', () => {

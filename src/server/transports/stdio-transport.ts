@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { detachIntoExtra } from '../../pipeline/carried-auth';
-import { ConnectionTokenHashes } from '../../auth/token-hash';
+import { ConnectionAuthMemo } from '../../auth/connection-auth-memo';
 
 const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
@@ -19,8 +19,8 @@ export class StdioServerTransport implements Transport {
 
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
-  /** stdio is one peer: one connection's token hashes. */
-  private readonly tokenHashes = new ConnectionTokenHashes();
+  /** stdio is one peer, one connection: one memo. */
+  private readonly authMemo = new ConnectionAuthMemo();
 
   constructor(
     private readonly stdin: Readable = process.stdin,
@@ -47,7 +47,7 @@ export class StdioServerTransport implements Transport {
     let message: JSONRPCMessage;
     let extra: MessageExtraInfo | undefined;
     try {
-      const detached = detachIntoExtra(JSON.parse(line) as unknown, undefined, this.tokenHashes);
+      const detached = detachIntoExtra(JSON.parse(line) as unknown, undefined, this.authMemo);
       extra = detached.extra;
       message = JSONRPCMessageSchema.parse(detached.message);
     } catch {
