@@ -5,7 +5,7 @@ import type { ConnectionAuthMemo } from './connection-auth-memo';
 import type { RBAC } from './rbac';
 import type { PermissionManifest } from './manifest';
 import type { SessionData } from '../session/session-data';
-import { presentedCredential, routeCredential, type PresentedCredential } from './credential-routing';
+import { presentedCredential, routeCredential, routeWithoutIssuer, type PresentedCredential } from './credential-routing';
 
 export interface AuthenticatedCaller {
   auth: AuthContext;
@@ -30,17 +30,48 @@ const REASON_RANK: Record<string, number> = { token_expired: 3, provider_unavail
 export class CallerAuthenticator {
   constructor(protected readonly options: CallerAuthenticatorOptions = {}) {}
 
+  /** Routes for credentials without a `provider` hint, per list of candidates and kind (null: needs the token). */
+  private readonly routesWithoutHint = new WeakMap<readonly AuthProvider[], Map<PresentedCredential['kind'], readonly AuthProvider[] | null>>();
+
   /**
-   * The caller, when it can be settled without waiting (a session held in this process);
-   * `undefined` means call `authenticate()`. Never refuses: refusals come from `authenticate()`.
-   * `authMemo`: what auth remembers for the connection the credentials came on, if any.
+   * The caller, when it can be settled without waiting (a provider that answers at once, a
+   * session held in this process); `undefined` means call `authenticate()`. Never refuses:
+   * refusals come from `authenticate()`. `authMemo`: what auth remembers for the connection the
+   * credentials came on, if any.
    */
-  authenticateNow(
-    _credentials: Credentials,
-    _candidates: readonly AuthProvider[],
-    _authMemo?: ConnectionAuthMemo,
-  ): AuthenticatedCaller | undefined {
+  authenticateNow(credentials: Credentials, candidates: readonly AuthProvider[], authMemo?: ConnectionAuthMemo): AuthenticatedCaller | undefined {
+    const credential = presentedCredential(credentials);
+    if (!credential) return undefined;
+    const routed =
+      typeof credentials.provider === 'string' ? routeCredential(credentials, credential, candidates) : this.routeWithoutHint(credential.kind, candidates);
+    // In `verify()`'s order: the first success wins, and a provider that cannot answer now sends everything there.
+    for (const provider of routed ?? []) {
+      let result: AuthResult | undefined;
+      try {
+        result = provider.authenticateNow?.(credentials, authMemo);
+      } catch {
+        return undefined;
+      }
+      if (result === undefined) return undefined;
+      if (result.success && result.context) return { auth: this.enrich(result.context) };
+    }
     return undefined;
+  }
+
+  /**
+   * `routeCredential` for credentials without a `provider` hint when it needs no look at the
+   * token (an API key; a bearer token with at most one bearer provider), worked out once per list
+   * of candidates: `undefined` when it does.
+   */
+  protected routeWithoutHint(kind: PresentedCredential['kind'], candidates: readonly AuthProvider[]): readonly AuthProvider[] | undefined {
+    let routes = this.routesWithoutHint.get(candidates);
+    if (!routes) this.routesWithoutHint.set(candidates, (routes = new Map()));
+    let route = routes.get(kind);
+    if (route === undefined) {
+      route = (kind === 'bearer' ? routeWithoutIssuer(candidates) : candidates.filter((p) => p.credentialKind === kind)) ?? null;
+      routes.set(kind, route);
+    }
+    return route ?? undefined;
   }
 
   async authenticate(

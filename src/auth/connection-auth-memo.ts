@@ -1,7 +1,7 @@
 import type { AuthContext } from './auth-context';
 import type { AuthProvider } from './provider';
 import type { SessionData } from '../session/session-data';
-import { hashToken } from './token-hash';
+import { hashToken, type TokenHasher } from './token-hash';
 
 /** A caller a connection's last token was found to be, with everything that answer rests on. */
 export interface RememberedCaller {
@@ -26,7 +26,7 @@ export interface RememberedCaller {
  * match: one memo must never serve two connections, so that a token is only ever compared with
  * one the same peer sent before.
  */
-export class ConnectionAuthMemo {
+export class ConnectionAuthMemo implements TokenHasher {
   private lastToken: string | undefined;
   private lastHash = '';
   private caller: RememberedCaller | undefined;

@@ -1,5 +1,6 @@
 import type { AuthContext } from './auth-context';
 import type { AuthenticationFailure } from './errors';
+import type { TokenHasher } from './token-hash';
 
 /**
  * Credentials as the client sent them, in the seed's wire spelling. They come from
@@ -44,6 +45,12 @@ export interface AuthProvider {
   /** Stable name: `AuthContext.provider`, the `provider` hint, `@RequiresAuth('name')`. */
   readonly name: string;
   authenticate(credentials: Credentials): Promise<AuthResult>;
+  /**
+   * `authenticate()`'s answer when the provider has it without waiting (a fixed key map), else
+   * `undefined`. It must agree with `authenticate()`. `hasher` gives `hashToken()` of a value,
+   * possibly remembered for the connection the credentials came on.
+   */
+  authenticateNow?(credentials: Credentials, hasher?: TokenHasher): AuthResult | undefined;
   /** Which credential the provider reads; default `'bearer'` (`access_token`). */
   readonly credentialKind?: 'bearer' | 'api_key';
   /**

@@ -2,7 +2,7 @@ import { AuthContext } from './auth-context';
 import { CallerAuthenticator, type AuthenticatedCaller, type CallerAuthenticatorOptions } from './caller-authenticator';
 import { AuthenticationError, OAuthRequiredError } from './errors';
 import { isRefreshingProvider, type AuthProvider, type Credentials, type RefreshingAuthProvider } from './provider';
-import { routeWithoutIssuer, type PresentedCredential } from './credential-routing';
+import type { PresentedCredential } from './credential-routing';
 import { SessionData, epochSeconds } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
 import { isPeekable, LENDING_REVISION, PEEK_BY_ACCESS_TOKEN } from '../session/session-peek';
@@ -53,8 +53,6 @@ export class SessionAuthenticator extends CallerAuthenticator {
    * object, whose identity changes with every change to the session, so an entry can never be stale.
    */
   private readonly callers = new WeakMap<SessionData, AuthContext>();
-  /** The middleware's provider list is fixed once it has started: its bearer routing is too. */
-  private readonly bearerRoutes = new WeakMap<readonly AuthProvider[], readonly AuthProvider[] | null>();
 
   constructor(options: SessionAuthenticatorOptions) {
     super(options);
@@ -80,29 +78,20 @@ export class SessionAuthenticator extends CallerAuthenticator {
     authMemo?: ConnectionAuthMemo,
   ): AuthenticatedCaller | undefined {
     const store = this.store;
-    if (!isPeekable(store)) return undefined;
     const token = credentials.access_token;
-    if (typeof token !== 'string' || token === '' || typeof credentials.provider === 'string') return undefined;
+    // Sessions are for bearer tokens: anything else is settled as without sessions.
+    if (typeof token !== 'string' || token === '') return super.authenticateNow(credentials, candidates, authMemo);
+    if (!isPeekable(store) || typeof credentials.provider === 'string') return undefined;
     // The connection's last answer holds while the store is unchanged and the session's time lasts.
     const revision = store[LENDING_REVISION];
     const remembered = revision === undefined ? undefined : authMemo?.recallCaller(this, candidates, revision, token);
     if (remembered && epochSeconds() < remembered.validUntil) return new LendingCaller(remembered.auth, remembered.session);
-    const routed = this.bearerRoute(candidates);
+    const routed = this.routeWithoutHint('bearer', candidates);
     const found = routed && store[PEEK_BY_ACCESS_TOKEN](token, authMemo?.hash(token));
     const lent = found && this.lend(found, routed);
     if (!lent) return undefined;
     if (revision !== undefined) authMemo?.rememberCaller({ owner: this, candidates, revision, token, ...lent });
     return new LendingCaller(lent.auth, lent.session);
-  }
-
-  /** `routeWithoutIssuer` for credentials without a provider hint, once per list of candidates. */
-  private bearerRoute(candidates: readonly AuthProvider[]): readonly AuthProvider[] | undefined {
-    let route = this.bearerRoutes.get(candidates);
-    if (route === undefined) {
-      route = routeWithoutIssuer(candidates) ?? null;
-      this.bearerRoutes.set(candidates, route);
-    }
-    return route ?? undefined;
   }
 
   /** A lent session that vouches for its token as it is: its caller; else `undefined`. */

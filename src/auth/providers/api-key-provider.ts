@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuthContext } from '../auth-context';
 import type { AuthProvider, AuthResult, Credentials, ProviderDescription } from '../provider';
-import { hashToken } from '../token-hash';
+import { hashToken, type TokenHasher } from '../token-hash';
 import { grantList } from './grant-list';
 
 /** Who an API key belongs to and what it grants. */
@@ -80,16 +80,9 @@ export class ApiKeyProvider implements AuthProvider {
   }
 
   async authenticate(credentials: Credentials): Promise<AuthResult> {
-    const key = credentials.api_key;
-    if (typeof key !== 'string' || key === '' || key.length > MAX_API_KEY_LENGTH) {
-      return invalidKey();
-    }
-    if (this.byDigestPrefix) {
-      const stored = this.lookUp(key);
-      if (!stored) return invalidKey();
-      stored.context ??= contextFor(stored.entry, this.name);
-      return { success: true, context: stored.context };
-    }
+    const known = this.authenticateNow(credentials);
+    if (known) return known;
+    const key = credentials.api_key as string;
     let entry: ApiKeyEntry | null | undefined;
     try {
       entry = await this.validate!(key);
@@ -101,6 +94,19 @@ export class ApiKeyProvider implements AuthProvider {
     return { success: true, context: contextFor(entry, this.name) };
   }
 
+  /** With a key map, the answer at once; with a validator, `undefined` unless the key is malformed. */
+  authenticateNow(credentials: Credentials, hasher?: TokenHasher): AuthResult | undefined {
+    const key = credentials.api_key;
+    if (typeof key !== 'string' || key === '' || key.length > MAX_API_KEY_LENGTH) {
+      return invalidKey();
+    }
+    if (!this.byDigestPrefix) return undefined;
+    const stored = this.lookUp(key, hasher);
+    if (!stored) return invalidKey();
+    stored.context ??= contextFor(stored.entry, this.name);
+    return { success: true, context: stored.context };
+  }
+
   describe(): ProviderDescription {
     const scopes = new Set<string>();
     for (const bucket of this.byDigestPrefix?.values() ?? []) {
@@ -110,8 +116,8 @@ export class ApiKeyProvider implements AuthProvider {
     return scopes.size > 0 ? { ...description, scopes: [...scopes].sort() } : description;
   }
 
-  private lookUp(key: string): StoredKey | undefined {
-    const digest = digestOf(key);
+  private lookUp(key: string, hasher?: TokenHasher): StoredKey | undefined {
+    const digest = digestOf(key, hasher);
     const candidates = this.byDigestPrefix!.get(prefixOf(digest)) ?? [];
     return candidates.find((candidate) => timingSafeEqual(candidate.digest, digest));
   }
@@ -134,8 +140,8 @@ function indexKeys(keys: Record<string, ApiKeyEntry>): Map<string, StoredKey[]> 
   return index;
 }
 
-function digestOf(key: string): Buffer {
-  return Buffer.from(hashToken(key), 'base64url');
+function digestOf(key: string, hasher?: TokenHasher): Buffer {
+  return Buffer.from(hasher ? hasher.hash(key) : hashToken(key), 'base64url');
 }
 
 function prefixOf(digest: Buffer): string {
