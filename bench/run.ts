@@ -31,7 +31,7 @@ const groups = new Set<Group>(onlyArg ? (onlyArg.slice(7).split(',') as Group[])
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const settings = {
-  inProcess: { warmupMs: quick ? 300 : 1000, windowMs: quick ? 200 : 300, rounds: quick ? 2 : 20, paired: true },
+  inProcess: { warmupMs: quick ? 300 : 1000, windowMs: 50, rounds: quick ? 10 : 120, paired: true },
   http: { warmupMs: quick ? 300 : 1000, windowMs: quick ? 500 : 1500, rounds: quick ? 2 : 3, inFlight: [1, 32] },
   stores: { warmupMs: 100, windowMs: quick ? 150 : 300, rounds: quick ? 2 : 3, sizes: quick ? [1000, 10_000] : [1000, 10_000, 100_000] },
   refreshStorm: { calls: 1000 },
@@ -42,10 +42,14 @@ function progress(message: string): void {
 }
 
 function windowOptions(options: Omit<InterleaveOptions, 'onWindow'>): InterleaveOptions {
+  // About ten progress reports per scenario, whatever the number of rounds.
+  const every = Math.max(1, Math.round(options.rounds / 10));
   return {
     ...options,
-    onWindow: (scenario, round, sample) =>
-      progress(`  round ${round + 1}: ${scenario.name}: ${Math.round(sample.opsPerSec)} ops/s${sample.errors ? `, ${sample.errors} errors` : ''}`),
+    onWindow: (scenario, round, sample) => {
+      if ((round + 1) % every !== 0 && !sample.errors) return;
+      progress(`  round ${round + 1}: ${scenario.name}: ${Math.round(sample.opsPerSec)} ops/s${sample.errors ? `, ${sample.errors} errors` : ''}`);
+    },
   };
 }
 
@@ -68,6 +72,7 @@ async function runInProcess(cleanup: CleanupStack, issuer: LocalIssuer): Promise
   progress('in-process: SDK McpServer vs NextMCP over InMemoryTransport, sequential');
   const scenarios = await opened(cleanup, [
     await inProcess.sdkBaseline(),
+    await inProcess.sdkNoiseCheck(),
     await inProcess.nextNoAuth(),
     await inProcess.nextJwt(issuer),
     await inProcess.nextApiKey(),

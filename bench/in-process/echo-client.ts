@@ -6,6 +6,7 @@ import type { Credentials } from '../../src/auth/provider';
 
 export const IN_PROCESS = 'in-process';
 export const IN_PROCESS_BASELINE = 'SDK McpServer, no auth';
+export const IN_PROCESS_NOISE_CHECK = 'SDK McpServer again (noise check: ideally 1.00×)';
 
 /**
  * A scenario that calls the echo tool sequentially through a connected SDK `Client`. `credentials`

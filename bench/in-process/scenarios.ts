@@ -8,7 +8,7 @@ import { startFakeGitHub } from '../../test/support/fake-github';
 import { nextEchoServer, sdkEchoServer } from '../fixtures/echo';
 import type { LocalIssuer } from '../fixtures/local-jwks';
 import type { OpenScenario } from '../lib/scenario';
-import { IN_PROCESS_BASELINE, echoScenario } from './echo-client';
+import { IN_PROCESS_BASELINE, IN_PROCESS_NOISE_CHECK, echoScenario } from './echo-client';
 
 const AUDIENCE = 'urn:nextmcp:bench';
 
@@ -23,6 +23,15 @@ export async function sdkBaseline(): Promise<OpenScenario> {
     await client.close();
     await server.close();
   });
+}
+
+/**
+ * A second, identical SDK server measured against the baseline like every other scenario: its
+ * ratio would be exactly 1 on a quiet machine, so its distance from 1 is this run's noise.
+ */
+export async function sdkNoiseCheck(): Promise<OpenScenario> {
+  const scenario = await sdkBaseline();
+  return { ...scenario, name: IN_PROCESS_NOISE_CHECK };
 }
 
 async function nextScenario(name: string, mcp: NextMCP, credentials?: Credentials, after?: () => Promise<void>): Promise<OpenScenario> {

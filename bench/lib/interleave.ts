@@ -1,4 +1,4 @@
-import { median } from './stats';
+import { median, trimmedGeometricMean } from './stats';
 import type { WindowSample } from './sample';
 import type { Scenario, ScenarioResult } from './scenario';
 
@@ -10,7 +10,7 @@ export interface InterleaveOptions {
    * Pair every scenario's window with a window of its baseline right next to it (their order
    * alternating by round), and take its ratio against that window instead of the round's one
    * baseline window: on a shared machine, conditions drift within a round more than between two
-   * adjacent windows.
+   * adjacent windows. The scenario's ratio is then the trimmed geometric mean of its pairs'.
    */
   paired?: boolean;
   /** Called after each window (progress output). */
@@ -20,7 +20,8 @@ export interface InterleaveOptions {
 /**
  * Warms every scenario up once, then runs `rounds` rounds in which each scenario gets one fixed
  * window; the order rotates every round so no scenario always runs first or after the same one.
- * Ratios are taken within a round (side by side), then the median over rounds.
+ * Ratios are taken within a round (side by side), then the median over rounds (with `paired`, as
+ * described there).
  */
 export async function interleave(scenarios: readonly Scenario[], options: InterleaveOptions): Promise<ScenarioResult[]> {
   for (const scenario of scenarios) await scenario.measure(options.warmupMs);
@@ -59,7 +60,8 @@ export async function interleave(scenarios: readonly Scenario[], options: Interl
       const base = samples.get(baselineOf(scenario, scenarios))!;
       ratios.set(scenario, samples.get(scenario)!.map((sample, round) => sample.opsPerSec / base[round].opsPerSec));
     }
-    return summarize(scenario, samples.get(scenario)!, ratios.get(scenario)!);
+    const paired = options.paired === true && baselineOf(scenario, scenarios) !== scenario;
+    return summarize(scenario, samples.get(scenario)!, paired ? trimmedGeometricMean(ratios.get(scenario)!) : median(ratios.get(scenario)!));
   });
 }
 
@@ -68,14 +70,14 @@ function baselineOf(scenario: Scenario, all: readonly Scenario[]): Scenario {
   return all.find((s) => s.group === scenario.group && s.name === scenario.baseline) ?? scenario;
 }
 
-function summarize(scenario: Scenario, own: WindowSample[], ratios: number[]): ScenarioResult {
+function summarize(scenario: Scenario, own: WindowSample[], ratio: number): ScenarioResult {
   const firstError = own.find((s) => s.firstError !== undefined)?.firstError;
   return {
     group: scenario.group,
     name: scenario.name,
     baseline: scenario.baseline,
     opsPerSec: median(own.map((s) => s.opsPerSec)),
-    ratio: median(ratios),
+    ratio,
     p50Us: median(own.map((s) => s.p50)),
     p99Us: median(own.map((s) => s.p99)),
     errors: own.reduce((sum, s) => sum + s.errors, 0),

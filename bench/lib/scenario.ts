@@ -22,7 +22,10 @@ export interface ScenarioResult {
   baseline: string;
   /** Median over rounds of correct operations per second. */
   opsPerSec: number;
-  /** Median over rounds of (this round's rate / the baseline's rate in the same round). */
+  /**
+   * Median over rounds of (this round's rate / the baseline's rate in the same round); with paired
+   * windows, the trimmed geometric mean over pairs of (this window's rate / its pair's).
+   */
   ratio: number;
   /** Medians over rounds, microseconds. */
   p50Us: number;
