@@ -33,7 +33,7 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const settings = {
   inProcess: { warmupMs: quick ? 300 : 1000, windowMs: 50, rounds: quick ? 10 : 120, paired: true },
   http: { warmupMs: quick ? 300 : 1000, windowMs: quick ? 500 : 1500, rounds: quick ? 2 : 3, inFlight: [1, 32] },
-  stores: { warmupMs: 100, windowMs: quick ? 150 : 300, rounds: quick ? 2 : 3, sizes: quick ? [1000, 10_000] : [1000, 10_000, 100_000] },
+  stores: { warmupMs: 100, windowMs: quick ? 60 : 100, rounds: quick ? 3 : 10, paired: true, sizes: quick ? [1000, 10_000] : [1000, 10_000, 100_000] },
   refreshStorm: { calls: 1000 },
 };
 

@@ -27,6 +27,7 @@ export async function interleave(scenarios: readonly Scenario[], options: Interl
   for (const scenario of scenarios) await scenario.measure(options.warmupMs);
   const samples = new Map<Scenario, WindowSample[]>(scenarios.map((s) => [s, []]));
   const ratios = new Map<Scenario, number[]>(scenarios.map((s) => [s, []]));
+  const p50Ratios = new Map<Scenario, number[]>(scenarios.map((s) => [s, []]));
   const measure = async (scenario: Scenario, round: number): Promise<WindowSample> => {
     const sample = await scenario.measure(options.windowMs);
     samples.get(scenario)!.push(sample);
@@ -49,6 +50,11 @@ export async function interleave(scenarios: readonly Scenario[], options: Interl
           own = await measure(scenario, round);
         }
         ratios.get(scenario)!.push(own.opsPerSec / baseline.opsPerSec);
+        p50Ratios.get(scenario)!.push(own.p50 / baseline.p50);
+      }
+      // A baseline nothing is paired with still gets its window each round.
+      for (const alone of scenarios.filter((s) => baselineOf(s, scenarios) === s && !measured.some((m) => baselineOf(m, scenarios) === s))) {
+        await measure(alone, round);
       }
     } else {
       for (let i = 0; i < scenarios.length; i++) await measure(scenarios[(i + round) % scenarios.length], round);
@@ -61,7 +67,8 @@ export async function interleave(scenarios: readonly Scenario[], options: Interl
       ratios.set(scenario, samples.get(scenario)!.map((sample, round) => sample.opsPerSec / base[round].opsPerSec));
     }
     const paired = options.paired === true && baselineOf(scenario, scenarios) !== scenario;
-    return summarize(scenario, samples.get(scenario)!, paired ? trimmedGeometricMean(ratios.get(scenario)!) : median(ratios.get(scenario)!));
+    const result = summarize(scenario, samples.get(scenario)!, paired ? trimmedGeometricMean(ratios.get(scenario)!) : median(ratios.get(scenario)!));
+    return paired ? { ...result, p50Ratio: trimmedGeometricMean(p50Ratios.get(scenario)!) } : result;
   });
 }
 

@@ -29,6 +29,8 @@ export interface ScenarioResult {
   ratio: number;
   /** Medians over rounds, microseconds. */
   p50Us: number;
+  /** With paired windows: the trimmed geometric mean over pairs of (this p50 / its pair's p50). */
+  p50Ratio?: number;
   p99Us: number;
   /** Wrong answers and failures over all measured rounds. */
   errors: number;

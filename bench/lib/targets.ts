@@ -45,10 +45,11 @@ export function checkTargets({ results, refresh }: TargetInputs): TargetCheck[] 
     const big = results.find((r) => r.name.startsWith(label) && r.name.includes('findByAccessToken @100k'));
     const small = big && find(results, big.baseline);
     if (!big || !small) continue;
-    const growth = big.p50Us / small.p50Us;
+    // Side by side when the windows were paired (drift between distant windows is larger than this).
+    const growth = big.p50Ratio ?? big.p50Us / small.p50Us;
     checks.push({
       target: `stores: ${big.name.replace(' @100k', '')} at 100k < ${limitUs >= 1000 ? `${limitUs / 1000} ms` : `${limitUs} µs`} median, ≤ 1.5× the 1k figure`,
-      measured: `${big.p50Us.toFixed(1)} µs (1k: ${small.p50Us.toFixed(1)} µs, ${growth.toFixed(2)}×)`,
+      measured: `${big.p50Us.toFixed(1)} µs (1k: ${small.p50Us.toFixed(1)} µs; ${growth.toFixed(2)}×${big.p50Ratio === undefined ? '' : ' side by side'})`,
       met: big.p50Us < limitUs && growth <= 1.5 && big.errors === 0,
     });
   }
