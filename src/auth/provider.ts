@@ -48,7 +48,8 @@ export interface AuthProvider {
   /**
    * `authenticate()`'s answer when the provider has it without waiting (a fixed key map), else
    * `undefined`. It must agree with `authenticate()`. `hasher` gives `hashToken()` of a value,
-   * possibly remembered for the connection the credentials came on.
+   * remembered for the connection the credentials came on: one hasher stands for one connection,
+   * so a provider may key what it remembers of a connection by it.
    */
   authenticateNow?(credentials: Credentials, hasher?: TokenHasher): AuthResult | undefined;
   /** Which credential the provider reads; default `'bearer'` (`access_token`). */

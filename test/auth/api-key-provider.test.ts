@@ -67,6 +67,17 @@ describe('ApiKeyProvider with a key map', () => {
     }
   });
 
+  it('remembers a connection’s last key: repeats get the same answer, any other key its own', async () => {
+    const connection = new ConnectionAuthMemo();
+    const unknown = ApiKeyProvider.generateKey('test_');
+    const answers = [ADMIN_KEY, ADMIN_KEY, unknown, ADMIN_KEY, READER_KEY, READER_KEY, `${ADMIN_KEY}x`].map(
+      (key) => provider.authenticateNow({ api_key: key }, connection)?.context?.userId ?? 'refused',
+    );
+    expect(answers).toEqual(['admin-1', 'admin-1', 'refused', 'admin-1', 'reader-1', 'reader-1', 'refused']);
+    // Another connection starts with nothing remembered.
+    expect(provider.authenticateNow({ api_key: unknown }, new ConnectionAuthMemo())).toMatchObject({ success: false });
+  });
+
   it('confirms a key with crypto.timingSafeEqual on its full digest', async () => {
     const compare = jest.spyOn(crypto, 'timingSafeEqual');
     await provider.authenticate({ api_key: ADMIN_KEY });

@@ -56,6 +56,8 @@ export class ApiKeyProvider implements AuthProvider {
   readonly credentialKind = 'api_key' as const;
   private readonly byDigestPrefix?: Map<string, StoredKey[]>;
   private readonly validate?: ApiKeyValidator;
+  /** Per connection (its hasher): the key it presented last and the answer, which a key map never changes. */
+  private readonly lastAnswers = new WeakMap<TokenHasher, { key: string; answer: AuthResult }>();
 
   constructor(options: ApiKeyProviderOptions) {
     this.name = options.name ?? 'api-key';
@@ -101,10 +103,16 @@ export class ApiKeyProvider implements AuthProvider {
       return invalidKey();
     }
     if (!this.byDigestPrefix) return undefined;
+    // `===` stops at the first differing character: it only compares a key with the one the same
+    // connection sent before (see ConnectionAuthMemo), never with a stored key.
+    const last = hasher && this.lastAnswers.get(hasher);
+    if (last && last.key === key) return last.answer;
     const stored = this.lookUp(key, hasher);
     if (!stored) return invalidKey();
     stored.context ??= contextFor(stored.entry, this.name);
-    return { success: true, context: stored.context };
+    const answer: AuthResult = Object.freeze({ success: true, context: stored.context });
+    if (hasher) this.lastAnswers.set(hasher, { key, answer });
+    return answer;
   }
 
   describe(): ProviderDescription {
