@@ -5,7 +5,7 @@ import type { ConnectionAuthMemo } from './connection-auth-memo';
 import type { RBAC } from './rbac';
 import type { PermissionManifest } from './manifest';
 import type { SessionData } from '../session/session-data';
-import { presentedCredential, routeCredential, routeWithoutIssuer, type PresentedCredential } from './credential-routing';
+import { presentedCredential, routeCredential, routeWithoutLooking, type PresentedCredential } from './credential-routing';
 
 export interface AuthenticatedCaller {
   auth: AuthContext;
@@ -28,10 +28,10 @@ const REASON_RANK: Record<string, number> = { token_expired: 3, provider_unavail
  * permissions come only from the provider's answer, never from the credentials object.
  */
 export class CallerAuthenticator {
-  constructor(protected readonly options: CallerAuthenticatorOptions = {}) {}
-
   /** Routes for credentials without a `provider` hint, per list of candidates and kind (null: needs the token). */
   private readonly routesWithoutHint = new WeakMap<readonly AuthProvider[], Map<PresentedCredential['kind'], readonly AuthProvider[] | null>>();
+
+  constructor(protected readonly options: CallerAuthenticatorOptions = {}) {}
 
   /**
    * The caller, when it can be settled without waiting (a provider that answers at once, a
@@ -58,17 +58,13 @@ export class CallerAuthenticator {
     return undefined;
   }
 
-  /**
-   * `routeCredential` for credentials without a `provider` hint when it needs no look at the
-   * token (an API key; a bearer token with at most one bearer provider), worked out once per list
-   * of candidates: `undefined` when it does.
-   */
+  /** `routeWithoutLooking`, worked out once per list of candidates and kind of credential. */
   protected routeWithoutHint(kind: PresentedCredential['kind'], candidates: readonly AuthProvider[]): readonly AuthProvider[] | undefined {
     let routes = this.routesWithoutHint.get(candidates);
     if (!routes) this.routesWithoutHint.set(candidates, (routes = new Map()));
     let route = routes.get(kind);
     if (route === undefined) {
-      route = (kind === 'bearer' ? routeWithoutIssuer(candidates) : candidates.filter((p) => p.credentialKind === kind)) ?? null;
+      route = routeWithoutLooking(kind, candidates) ?? null;
       routes.set(kind, route);
     }
     return route ?? undefined;

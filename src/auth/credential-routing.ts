@@ -28,7 +28,7 @@ export function routeCredential(
   if (typeof credentials.provider === 'string') {
     return candidates.filter((p) => p.name === credentials.provider);
   }
-  const ofKind = candidates.filter((p) => (p.credentialKind ?? 'bearer') === credential.kind);
+  const ofKind = providersOfKind(credential.kind, candidates);
   if (credential.kind !== 'bearer' || ofKind.length < 2) return ofKind;
   const issuer = unverifiedIssuer(credential.value);
   if (issuer === undefined) return ofKind;
@@ -37,12 +37,17 @@ export function routeCredential(
 }
 
 /**
- * `routeCredential` for a bearer token without a `provider` hint, when it needs no look at the
- * token: at most one bearer provider. `undefined` otherwise (then `routeCredential` decides).
+ * `routeCredential` for credentials without a `provider` hint, when it needs no look at the
+ * credential: an API key, or a bearer token with at most one bearer provider. `undefined`
+ * otherwise (then `routeCredential` decides, from the token's issuer).
  */
-export function routeWithoutIssuer(candidates: readonly AuthProvider[]): readonly AuthProvider[] | undefined {
-  const ofKind = candidates.filter((p) => (p.credentialKind ?? 'bearer') === 'bearer');
-  return ofKind.length < 2 ? ofKind : undefined;
+export function routeWithoutLooking(kind: PresentedCredential['kind'], candidates: readonly AuthProvider[]): AuthProvider[] | undefined {
+  const ofKind = providersOfKind(kind, candidates);
+  return kind !== 'bearer' || ofKind.length < 2 ? ofKind : undefined;
+}
+
+function providersOfKind(kind: PresentedCredential['kind'], candidates: readonly AuthProvider[]): AuthProvider[] {
+  return candidates.filter((p) => (p.credentialKind ?? 'bearer') === kind);
 }
 
 function unverifiedIssuer(token: string): string | undefined {
