@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { AuthContext } from './auth-context';
 import type { AuthProvider } from './provider';
 import type { SessionData } from '../session/session-data';
@@ -50,5 +51,10 @@ export class ConnectionAuthMemo implements TokenHasher {
 
   rememberCaller(caller: RememberedCaller): void {
     this.caller = caller;
+  }
+
+  /** Console output without the remembered token. */
+  [inspect.custom](): string {
+    return `ConnectionAuthMemo { caller: ${this.caller ? inspect(this.caller.auth.userId) : 'none'} }`;
   }
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { DependencyContainer } from 'tsyringe';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthContext } from '../auth/auth-context';
@@ -125,5 +126,24 @@ export class RequestContext {
       this._container.register(AUTH_CONTEXT, { useFactory: () => this._auth });
     }
     return this._container;
+  }
+
+  /**
+   * Console output without secrets: credential values and header values are left out (an
+   * `Authorization` header is a token), as is what the connection remembers.
+   */
+  [inspect.custom](depth: number, options: object): string {
+    const credentials = this.credentials && Object.fromEntries(Object.keys(this.credentials).map((key) => [key, key === 'provider' ? this.credentials![key] : '[redacted]']));
+    const shown = {
+      method: this.method,
+      target: this.target?.name,
+      transport: this.transport,
+      requestId: this.requestId,
+      sessionId: this.sessionId,
+      credentials,
+      headers: Object.keys(this.headers),
+      auth: this._auth,
+    };
+    return `RequestContext ${inspect(shown, { ...options, depth })}`;
   }
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { deepFreeze } from './deep-freeze';
 import type { SessionData } from './session-data';
 import { decodeSession, encodedHasToken, encodeSession } from './session-codec';
@@ -42,6 +43,11 @@ export class StoredSession implements TokenIndexed<StoredForm> {
   static of(session: SessionData, slot: string, key: string, tokenTag: number): StoredSession {
     const form = encodeSession(session) ?? deepFreeze(session.clone());
     return new StoredSession(session.userId, slot, key, tokenTag, session.expiresAt, form);
+  }
+
+  /** Console output without the stored form, which holds the tokens. */
+  [inspect.custom](): string {
+    return `StoredSession ${inspect({ userId: this.userId, slot: this.slot, expiresAt: this.expiresAt })}`;
   }
 
   read(): SessionData {

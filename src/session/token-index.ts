@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /** What the index holds: a value with its tag, and the form of it that a lookup reads. */
 export interface TokenIndexed<F> {
   /** `tokenTag(hashToken(token))` of the value's token. */
@@ -32,7 +34,8 @@ const WIDTH = 3;
  * misses per lookup (bucket, entry, the stored key string to compare, the next entry of the
  * chain); here the tag and the form sit side by side, so a lookup reads one line of the table and
  * then the form. Tags can collide: a candidate is confirmed with `hasToken`, and the probe goes
- * on if it says no. Tokens never sit in the table, only 30 bits of their SHA-256.
+ * on if it says no. The table keys entries by 30 bits of their token's SHA-256; the forms beside
+ * them hold tokens, so the table is never shown by `util.inspect`.
  */
 export class TokenIndex<F, V extends TokenIndexed<F>> {
   private slots: unknown[] = emptySlots(MIN_CAPACITY);
@@ -44,6 +47,10 @@ export class TokenIndex<F, V extends TokenIndexed<F>> {
 
   get size(): number {
     return this.count;
+  }
+
+  [inspect.custom](): string {
+    return `TokenIndex(${this.count})`;
   }
 
   /** The entry whose token is `token`; `tag` is `tokenTag(hashToken(token))`. */
