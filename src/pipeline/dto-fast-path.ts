@@ -1,4 +1,5 @@
 import { getMetadataStorage, ValidationTypes, type MetadataStorage, type ValidationArguments } from 'class-validator';
+import { Transform } from 'class-transformer';
 import type { DtoClass } from '../decorators/tool.decorator';
 
 // class-transformer's metadata lives in this module-level singleton; it is not exported from the
@@ -49,6 +50,27 @@ const SUPPORTED_TYPES = new Set<string>([
 const TRANSFORMER_MAPS = ['_typeMetadatas', '_transformMetadatas', '_exposeMetadatas', '_excludeMetadatas'] as const;
 
 const compiled = new WeakMap<DtoClass, DtoFastPath | null>();
+
+let readableMaps: Map<unknown, unknown>[] | null | undefined;
+
+/**
+ * class-transformer's metadata maps, if the storage read here is where its decorators write: a
+ * bundler may load the package's ESM build for `import { Transform }` and this CommonJS storage
+ * for the require above, two copies. A decorator applied once to a throwaway class tells. `null`
+ * when the maps are not there or not the decorators' (then every DTO takes the full path).
+ */
+function transformerMaps(): Map<unknown, unknown>[] | null {
+  if (readableMaps === undefined) {
+    const fields = transformerStorage as Record<string, unknown> | null | undefined;
+    const maps = TRANSFORMER_MAPS.map((field) => fields?.[field]);
+    class Probe {}
+    Transform(({ value }) => value)(Probe.prototype, 'probe');
+    const written = fields?._transformMetadatas;
+    const shared = maps.every((map) => map instanceof Map) && written instanceof Map && written.has(Probe);
+    readableMaps = shared ? (maps as Map<unknown, unknown>[]) : null;
+  }
+  return readableMaps;
+}
 
 /**
  * The fast path for `dto`, compiled on first use (decorator metadata is complete by then) and
@@ -234,13 +256,8 @@ function isScalar(value: unknown): boolean {
  * are not where class-transformer 0.5 keeps them, assume the worst.
  */
 function mayHaveTransformerMetadata(dto: DtoClass): boolean {
-  const fields = transformerStorage as Record<string, unknown> | null | undefined;
-  const maps: Map<unknown, unknown>[] = [];
-  for (const field of TRANSFORMER_MAPS) {
-    const map = fields?.[field];
-    if (!(map instanceof Map)) return true;
-    maps.push(map);
-  }
+  const maps = transformerMaps();
+  if (!maps) return true;
   // The ancestor walk of class-transformer's MetadataStorage.getAncestors, including the class itself.
   for (let target: unknown = dto; typeof target === 'function' && target.prototype !== undefined; target = Object.getPrototypeOf(target)) {
     if (maps.some((map) => map.has(target))) return true;

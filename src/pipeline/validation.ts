@@ -30,8 +30,12 @@ export function argumentsNow(input: InputSpec, args: unknown): unknown {
 export async function validateArguments(input: InputSpec, args: unknown, targetName: string): Promise<unknown> {
   // Same instance, without class-transformer and the async executor, when that is certain;
   // anything else (including every invalid input) takes the full path, the only producer of errors.
-  const settled = argumentsNow(input, args);
-  if (settled !== undefined || input.kind === 'raw') return settled;
+  return argumentsNow(input, args) ?? validateFully(input, args, targetName);
+}
+
+/** `validateArguments` without the fast path: for arguments `argumentsNow` left undecided. */
+export async function validateFully(input: InputSpec, args: unknown, targetName: string): Promise<unknown> {
+  if (input.kind === 'raw') return args ?? {};
   const plain = args ?? {};
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": expected an object`);

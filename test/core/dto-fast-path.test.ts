@@ -670,3 +670,56 @@ describe('randomized differential', () => {
     expect(fastAccepted).toBeGreaterThan(300);
   });
 });
+
+describe('two copies of class-transformer (as a bundler may load its ESM and CommonJS builds)', () => {
+  it('leaves every DTO to the full path when the metadata it can read is not where the decorators write', () => {
+    // Here the decorators and plainToInstance are this test's class-transformer, while the fast
+    // path's own require of class-transformer's storage loads a second, empty copy.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const outer = require('class-transformer') as typeof import('class-transformer');
+    jest.isolateModules(() => {
+      jest.doMock('class-transformer', () => outer);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated = require('../../src/pipeline/dto-fast-path') as typeof import('../../src/pipeline/dto-fast-path');
+      class Trimmed {
+        @outer.Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+        @IsString()
+        name!: string;
+      }
+      class Plain {
+        @IsString()
+        name!: string;
+      }
+      expect(isolated.fastPathFor(Trimmed)).toBeUndefined();
+      expect(isolated.fastPathFor(Plain)).toBeUndefined();
+    });
+    expect(fastPathFor(EchoInput)).toBeDefined();
+  });
+});
+
+describe('a tool call whose arguments the fast path cannot settle', () => {
+  it('runs the validators once in the fast path and once in the full path, then refuses with -32602', async () => {
+    let checks = 0;
+    @ValidatorConstraint({ name: 'countedStartsWithA' })
+    class Counted implements ValidatorConstraintInterface {
+      validate(value: unknown): boolean {
+        checks += 1;
+        return typeof value === 'string' && value.startsWith('a');
+      }
+    }
+    class Word {
+      @Validate(Counted) word!: string;
+    }
+    const { NextMCP } = await import('../../src');
+    const { connectTestClient } = await import('../../src/testing');
+    const mcp = new NextMCP({ name: 'counted', version: '1' }).tool('word', { input: Word }, async (input) => (input as Word).word);
+    const { client, close } = await connectTestClient(mcp);
+    try {
+      await expect(client.callTool({ name: 'word', arguments: { word: 'banana' } })).rejects.toMatchObject({ code: -32602 });
+      expect(checks).toBe(2);
+    } finally {
+      await close();
+      await mcp.close();
+    }
+  });
+});
