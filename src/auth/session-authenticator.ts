@@ -137,7 +137,8 @@ export class SessionAuthenticator extends CallerAuthenticator {
     const shared = isPeekable(this.store) ? this.store[PEEK_BY_ACCESS_TOKEN](credential.value) : undefined;
     const lent = shared && this.lentCaller(shared, routed);
     if (lent) return lent;
-    const found = shared ?? (await this.guard(() => this.store.findByAccessToken(credential.value), providers()));
+    // A store that lends has answered already; any other is asked.
+    const found = isPeekable(this.store) ? shared : await this.guard(() => this.store.findByAccessToken(credential.value), providers());
     // The session must belong to a provider this request may use (never another provider's identity).
     const provider = found && routed.find((p) => p.name === found.provider);
     if (found && provider) {

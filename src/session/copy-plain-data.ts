@@ -18,15 +18,29 @@ export function copyPlainData<T>(value: T): T | typeof NOT_PLAIN {
   return copy(value, new Map()) as T | typeof NOT_PLAIN;
 }
 
+/**
+ * Whether an object is a container of JSON-like data: a dense array with no extra properties, or
+ * an object with `Object.prototype` or no prototype; `undefined` for anything else (a proxy, a
+ * class instance, a date, a map, a sparse array). Its items are not looked at.
+ */
+export function plainContainer(value: object): 'array' | 'object' | undefined {
+  if (types.isProxy(value)) return undefined;
+  if (Array.isArray(value)) {
+    // Holes and extra (non-index) properties are kept by structuredClone; leave those to it.
+    return Object.getPrototypeOf(value) === Array.prototype && Object.keys(value).length === value.length ? 'array' : undefined;
+  }
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null ? 'object' : undefined;
+}
+
 function copy(value: unknown, copies: Map<object, unknown>): unknown {
   if (typeof value === 'function' || typeof value === 'symbol') return NOT_PLAIN;
   if (typeof value !== 'object' || value === null) return value;
   const done = copies.get(value);
   if (done !== undefined) return done;
-  if (types.isProxy(value)) return NOT_PLAIN;
-  if (Array.isArray(value)) return copyArray(value, copies);
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  const kind = plainContainer(value);
+  if (kind === undefined) return NOT_PLAIN;
+  if (kind === 'array') return copyArray(value as unknown[], copies);
   const out: Record<string, unknown> = {};
   copies.set(value, out);
   for (const key of Object.keys(value)) {
@@ -40,8 +54,6 @@ function copy(value: unknown, copies: Map<object, unknown>): unknown {
 }
 
 function copyArray(value: unknown[], copies: Map<object, unknown>): unknown {
-  // Holes and extra (non-index) properties are kept by structuredClone; leave those to it.
-  if (Object.getPrototypeOf(value) !== Array.prototype || Object.keys(value).length !== value.length) return NOT_PLAIN;
   const out: unknown[] = [];
   copies.set(value, out);
   for (let i = 0; i < value.length; i++) {

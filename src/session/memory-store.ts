@@ -71,13 +71,15 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
   async findByAccessToken(token: string): Promise<SessionData | null> {
     const tag = tagOf(token);
     if (tag === undefined) return null;
+    // A bounded store counts a lookup as a use: through the entry, which updates its recency.
+    if (this.bounded) return this.entryByToken(tag, token)?.read() ?? null;
     // The stored form straight from the index: the fewest objects a lookup can touch.
     const form = this.byToken.findForm(tag, token);
     if (form === undefined) return null;
     const session = readStoredForm(form);
-    if (this.isRetained(session) && !this.bounded) return session;
-    // Past retention (dropped there) or a bounded store (recency to update): through the entry.
-    return this.entryByToken(tag, token) ? session : null;
+    if (this.isRetained(session)) return session;
+    this.entryByToken(tag, token); // drops the session past retention
+    return null;
   }
 
   /** The stored (frozen, shared) session whose access token is `token`; see `PeekableSessionStore`. */

@@ -28,7 +28,6 @@ export class RetentionPolicy {
   isOver(expiresAt: number | undefined, nowMs?: number): boolean {
     // Checked on every read: no clock read for sessions without an expiry.
     if (expiresAt === undefined) return false;
-    const remaining = this.remainingMs(expiresAt, nowMs);
-    return remaining !== undefined && remaining <= 0;
+    return this.remainingMs(expiresAt, nowMs)! <= 0;
   }
 }

@@ -1,5 +1,5 @@
-import { types } from 'node:util';
 import { SessionData } from './session-data';
+import { plainContainer } from './copy-plain-data';
 
 /**
  * A session as one flat string, for stores that keep sessions in this process. Why: on a large
@@ -71,6 +71,8 @@ export function encodedHasToken(encoded: string, token: string): boolean {
   const r = new Reader(encoded, 1);
   if (r.length() !== token.length) return false;
   // slice + === compares memory at once; startsWith() walks a long token character by character.
+  // It stops at the first difference, but runs only for a session whose 30-bit hash tag matched
+  // the presented token's, so a caller cannot choose which stored token it is compared with.
   return encoded.slice(r.at, r.at + token.length) === token;
 }
 
@@ -103,17 +105,16 @@ class Writer {
   }
 
   private object(value: object): void {
-    // The same rules as copyPlainData: what it would leave to structuredClone is not encoded.
-    if (this.seen.has(value) || types.isProxy(value)) throw new NotEncodable();
+    // What copyPlainData would leave to structuredClone is not encoded, nor a repeated reference.
+    const kind = this.seen.has(value) ? undefined : plainContainer(value);
+    if (kind === undefined) throw new NotEncodable();
     this.seen.add(value);
-    if (Array.isArray(value)) {
-      if (Object.getPrototypeOf(value) !== Array.prototype || Object.keys(value).length !== value.length) throw new NotEncodable();
-      this.parts.push(String.fromCharCode(ARRAY), length(value.length));
-      for (let i = 0; i < value.length; i++) this.value(value[i]);
+    if (kind === 'array') {
+      const items = value as unknown[];
+      this.parts.push(String.fromCharCode(ARRAY), length(items.length));
+      for (let i = 0; i < items.length; i++) this.value(items[i]);
       return;
     }
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw new NotEncodable();
     const keys = Object.keys(value);
     this.parts.push(String.fromCharCode(OBJECT), length(keys.length));
     for (const key of keys) {

@@ -95,6 +95,21 @@ describe('what a connection remembers of its caller', () => {
     await mcp.close();
   });
 
+  it('asks the provider again after the store is cleared between two calls of the same connection', async () => {
+    const store = new MemorySessionStore();
+    const mcp = serve(store);
+    const token = gh.issueToken('octo', ['read:user']);
+    const conn = await connection(mcp);
+    await conn.call(token);
+    await conn.call(token);
+    await store.clearAll();
+    const asked = gh.requestCount(USER_PATH);
+    expect(await conn.call(token)).toMatchObject({ user: '7' });
+    expect(gh.requestCount(USER_PATH)).toBe(asked + 1);
+    await conn.close();
+    await mcp.close();
+  });
+
   it('serves the identity that saved the token last, when another saves the same token between two calls', async () => {
     const store = new MemorySessionStore();
     const mcp = serve(store);

@@ -45,7 +45,8 @@ describe('credential extraction', () => {
     const { client, close } = await connectTestClient(credentialServer(), { credentials: { access_token: 'tok-meta' } });
     const result = await client.callTool({ name: 'credentials', arguments: {} });
     await close();
-    expect(result.structuredContent).toMatchObject({ credentials: { access_token: 'tok-meta' }, transport: 'in-memory', auth: null });
+    // Taken out of the message: the handler's params carry no _meta with them.
+    expect(result.structuredContent).toMatchObject({ credentials: { access_token: 'tok-meta' }, transport: 'in-memory', auth: null, meta: null });
   });
 
   it("lifts the seed's top-level JSON-RPC auth member into ctx.credentials (in memory)", async () => {
