@@ -1,11 +1,27 @@
 import 'reflect-metadata';
 
-export * from './server';
+// The server and how targets are declared.
+export { NextMCP, type NextMCPOptions, type ConnectOptions } from './server/next-mcp';
+export type { HttpServerOptions, HttpListenOptions, StdioListenOptions, ListenOptions, Listener } from './server/http/http-options';
+export type { HttpHandler } from './server/http/http-app';
+export type { ToolListing } from './auth/server-auth';
+export { StartupError } from './startup-error';
 export * from './decorators';
-export * from './metadata';
-export * from './pipeline';
+/** Describes a DTO property in the tool's JSON Schema (class-validator-jsonschema). */
+export { JSONSchema } from 'class-validator-jsonschema';
+
+// What middleware and handlers work with.
+export type { Middleware, MiddlewareObject, MiddlewareLike } from './pipeline/middleware';
+export { RequestContext, type TransportKind, type HeaderMap } from './pipeline/request-context';
+export type { ToolContext } from './pipeline/tool-context';
+export type { Target, ToolTarget, ResourceTarget, PromptTarget, TargetCallContext } from './metadata/targets';
+export type { AccessPolicy, ProviderRef } from './metadata/access-policy';
+
+// Dependency injection tokens.
 export * from './di';
+
+// The subpaths: nextmcp/auth, nextmcp/session, nextmcp/protocol, nextmcp/testing.
 export * from './auth';
 export * from './session';
 export * from './protocol';
-export { JSONSchema } from 'class-validator-jsonschema';
+export * from './testing';

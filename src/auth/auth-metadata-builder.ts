@@ -3,7 +3,7 @@ import { AuthFlowType } from '../protocol/auth-flow-type';
 import { AuthRequirement } from '../protocol/auth-requirement';
 import { flatten } from '../metadata/access-policy';
 import type { TargetRegistry } from '../server/target-registry';
-import type { AuthRuntime } from './auth-runtime';
+import type { ServerAuth } from './server-auth';
 import { isRefreshingProvider, type AuthProvider } from './provider';
 
 const RANK: Record<AuthRequirement, number> = { none: 0, optional: 1, required: 2 };
@@ -13,10 +13,10 @@ const RANK: Record<AuthRequirement, number> = { none: 0, optional: 1, required: 
  * requirement (or OPTIONAL when only decorators require auth), every provider with its flows and
  * URLs, the middleware's required scopes, every other scope, role and permission a target names.
  */
-export function buildAuthMetadata(runtime: AuthRuntime, registry: TargetRegistry): AuthMetadata {
+export function buildAuthMetadata(runtime: ServerAuth, registry: TargetRegistry): AuthMetadata {
   const requirement = runtime.middlewares.reduce<AuthRequirement>(
     (strongest, m) => (RANK[m.requirement] > RANK[strongest] ? m.requirement : strongest),
-    registry.all().some((t) => runtime.layersFor(t).some((p) => p.requiresAuth)) ? AuthRequirement.OPTIONAL : AuthRequirement.NONE,
+    registry.all().some((t) => runtime.accessOf(t).requiresAuth) ? AuthRequirement.OPTIONAL : AuthRequirement.NONE,
   );
   const providers = runtime.providers.all();
   const metadata = new AuthMetadata({
@@ -29,9 +29,9 @@ export function buildAuthMetadata(runtime: AuthRuntime, registry: TargetRegistry
   for (const scope of runtime.requiredMiddleware?.requiredScopes ?? []) metadata.addRequiredScope(scope);
   for (const scope of runtime.knownScopes()) if (!metadata.requiredScopes.includes(scope)) metadata.addOptionalScope(scope);
   for (const target of registry.all()) {
-    const layers = runtime.layersFor(target);
-    for (const role of flatten(layers.flatMap((p) => p.roleSets))) metadata.addRole(role);
-    for (const permission of flatten(layers.flatMap((p) => p.permissionSets))) metadata.addPermission(permission);
+    const { policies } = runtime.accessOf(target);
+    for (const role of flatten(policies.flatMap((p) => p.roleSets))) metadata.addRole(role);
+    for (const permission of flatten(policies.flatMap((p) => p.permissionSets))) metadata.addPermission(permission);
   }
   for (const middleware of runtime.middlewares) {
     for (const role of middleware.rbac?.roles.keys() ?? []) metadata.addRole(role);

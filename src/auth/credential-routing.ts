@@ -36,16 +36,6 @@ export function routeCredential(
   return trusting.length > 0 ? trusting : ofKind;
 }
 
-/**
- * `routeCredential` for credentials without a `provider` hint, when it needs no look at the
- * credential: an API key, or a bearer token with at most one bearer provider. `undefined`
- * otherwise (then `routeCredential` decides, from the token's issuer).
- */
-export function routeWithoutLooking(kind: PresentedCredential['kind'], candidates: readonly AuthProvider[]): AuthProvider[] | undefined {
-  const ofKind = providersOfKind(kind, candidates);
-  return kind !== 'bearer' || ofKind.length < 2 ? ofKind : undefined;
-}
-
 function providersOfKind(kind: PresentedCredential['kind'], candidates: readonly AuthProvider[]): AuthProvider[] {
   return candidates.filter((p) => (p.credentialKind ?? 'bearer') === kind);
 }

@@ -1,29 +1,24 @@
-export * from './auth-context';
-export { FrozenSet } from './frozen-set';
+export { AuthContext, type AuthContextInit } from './auth-context';
+export type { FrozenSet } from './frozen-set';
 export * from './errors';
-export * from './provider';
-export * from './token-hash';
-export { JwtProvider, MAX_JWT_LENGTH } from './providers/jwt-provider';
+export type { AuthProvider, AuthResult, Credentials, ProviderDescription, TokenResponse, RefreshingAuthProvider } from './provider';
+
+// Providers.
+export { JwtProvider } from './providers/jwt-provider';
 export type { JwtProviderOptions, JwtProviderBaseOptions, CreateTokenOptions } from './providers/jwt-provider';
 export type { JwtKeyMaterial, JwtClaims, PublicJsonWebKey } from './providers/jwt-types';
 export { ApiKeyProvider } from './providers/api-key-provider';
 export type { ApiKeyEntry, ApiKeyValidator, ApiKeyProviderOptions } from './providers/api-key-provider';
-export { VerifiedTokenCache } from './providers/verified-token-cache';
-export * from './oauth';
 export * from './providers/github-oauth-provider';
 export * from './providers/google-oauth-provider';
-export * from './authorize';
-export * from './auth-middleware';
+export * from './oauth';
+
+// Enforcement: middleware, decorators and their functional forms, manifests, RBAC.
+export { AuthEnforcementMiddleware, createAuthMiddleware } from './auth-middleware';
+export type { AuthMiddlewareOptions, ProviderOption } from './auth-middleware-options';
 export * from './manifest';
 export * from './rbac';
-export { AuthRuntime, AUTH_META_KEY, type ToolListing } from './auth-runtime';
-export { CallerAuthenticator, type AuthenticatedCaller, type CallerAuthenticatorOptions } from './caller-authenticator';
-export { bearerChallenge, type BearerChallenge } from './http/bearer-challenge';
-export { protectedResourceMetadataUrl, type ProtectedResourceMetadata } from './http/protected-resource-metadata';
-export { InvalidAuthRequestError } from './http/http-credentials';
 export { requiresAuth, requiresScope, requiresRole, requiresPermission, publicAccess } from '../decorators/functional';
-export { buildAuthMetadata } from './auth-metadata-builder';
-export { SessionAuthenticator, contextFromSession, SESSION_IDENTITY_KEY } from './session-authenticator';
 export { RequiresAuth } from '../decorators/requires-auth.decorator';
 export { RequiresScope } from '../decorators/requires-scope.decorator';
 export { RequiresRole } from '../decorators/requires-role.decorator';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import YAML from 'yaml';
 import { OPEN_POLICY, type AccessPolicy } from '../metadata/access-policy';
-import { StartupError } from '../server/startup-error';
+import { StartupError } from '../startup-error';
 
 export interface ScopeDefinition {
   name: string;

@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { AuthProvider } from './provider';
 import type { ProviderRef } from '../metadata/access-policy';
-import { StartupError } from '../server/startup-error';
+import { StartupError } from '../startup-error';
 
 export function isAuthProvider(value: unknown): value is AuthProvider {
   return (

@@ -1,6 +1,6 @@
 import type { AuthContext } from './auth-context';
 import type { AuthenticationFailure } from './errors';
-import type { TokenHasher } from './token-hash';
+import type { SessionData } from '../session/session-data';
 
 /**
  * Credentials as the client sent them, in the seed's wire spelling. They come from
@@ -23,6 +23,12 @@ export interface AuthResult {
   error?: string;
   /** Why it failed, when it did: maps to `data.error` of the -31001 error. */
   reason?: Exclude<AuthenticationFailure, 'authentication_required'>;
+  /**
+   * For a provider that keeps its callers' sessions itself (e.g. an authorization server whose
+   * tokens stand for an upstream login): the caller's session. The session store is then neither
+   * searched nor written for this token, and the answer is not reused for later requests.
+   */
+  session?: SessionData;
 }
 
 /** How a provider describes itself to `AuthMetadata` / RFC 9728 metadata. */
@@ -45,13 +51,6 @@ export interface AuthProvider {
   /** Stable name: `AuthContext.provider`, the `provider` hint, `@RequiresAuth('name')`. */
   readonly name: string;
   authenticate(credentials: Credentials): Promise<AuthResult>;
-  /**
-   * `authenticate()`'s answer when the provider has it without waiting (a fixed key map), else
-   * `undefined`. It must agree with `authenticate()`. `hasher` gives `hashToken()` of a value,
-   * remembered for the connection the credentials came on: one hasher stands for one connection,
-   * so a provider may key what it remembers of a connection by it.
-   */
-  authenticateNow?(credentials: Credentials, hasher?: TokenHasher): AuthResult | undefined;
   /** Which credential the provider reads; default `'bearer'` (`access_token`). */
   readonly credentialKind?: 'bearer' | 'api_key';
   /**

@@ -4,11 +4,6 @@ import * as crypto from 'node:crypto';
 // per-request path (JWT cache, session index, API keys). Same SHA-256, same encoding.
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
 
-/** Gives `hashToken(token)`, possibly remembered (see `ConnectionAuthMemo`). */
-export interface TokenHasher {
-  hash(token: string): string;
-}
-
 /**
  * A stable, non-reversible key for a token value. Caches and session indexes are keyed by this,
  * so a token never sits in a map key, a file name or a Redis key.

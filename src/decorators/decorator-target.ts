@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ACCESS_METADATA } from './metadata-keys';
-import { StartupError } from '../server/startup-error';
+import { StartupError } from '../startup-error';
 import type { AccessRule } from '../metadata/access-policy';
 
 /** What a legacy decorator receives, for decorators that work on classes and methods. */

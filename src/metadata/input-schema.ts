@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { getMetadataStorage } from 'class-validator';
 import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { DtoClass, JsonObjectSchema } from '../decorators/tool.decorator';
-import { StartupError } from '../server/startup-error';
+import { StartupError } from '../startup-error';
 
 // class-transformer keeps @Type() metadata here; the schema generator needs it for nested DTOs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

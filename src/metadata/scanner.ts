@@ -6,9 +6,8 @@ import type { ResourceMetadata, ResourceOptions } from '../decorators/resource.d
 import type { PromptArgumentSpec, PromptMetadata, PromptOptions } from '../decorators/prompt.decorator';
 import { policyFromRules, type AccessPolicy, type AccessRule } from './access-policy';
 import { dtoToJsonSchema } from './input-schema';
-import type { InputSpec, PromptTarget, ResourceTarget, Target, ToolTarget } from './targets';
-import type { ToolContext } from '../pipeline/tool-context';
-import { StartupError } from '../server/startup-error';
+import type { InputSpec, PromptTarget, ResourceTarget, Target, TargetCallContext, ToolTarget } from './targets';
+import { StartupError } from '../startup-error';
 
 /* The scanner is the only code that reads decorator metadata: decorators write, this compiles. */
 
@@ -21,7 +20,7 @@ const EMPTY_INPUT: JsonObjectSchema = Object.freeze({ type: 'object', properties
 const NOT_DTOS = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Promise, Symbol, BigInt, Date, URL]);
 
 /** How a class target finds the instance to call; by default, from the request's container. */
-export type InstanceResolver = (cls: Constructor, ctx: ToolContext) => object;
+export type InstanceResolver = (cls: Constructor, ctx: TargetCallContext) => object;
 
 const fromRequestContainer: InstanceResolver = (cls, ctx) => ctx.container.resolve(cls);
 
@@ -46,7 +45,7 @@ export function scanClass(cls: Constructor, resolveInstance: InstanceResolver = 
     if (kinds > 1) throw new StartupError(`${source} has more than one of @Tool, @Resource, @Prompt`);
     const policy = policyFromRules([...classRules, ...ownRulesAlongChain(proto, method)]);
     const invoke = (...args: unknown[]) => {
-      const ctx = args[args.length - 1] as ToolContext;
+      const ctx = args[args.length - 1] as TargetCallContext;
       const instance = resolveInstance(cls, ctx) as Record<string | symbol, HandlerFn>;
       return instance[method](...args);
     };

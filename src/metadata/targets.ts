@@ -3,7 +3,13 @@ import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.j
 import type { AccessPolicy } from './access-policy';
 import type { DtoClass, JsonObjectSchema } from '../decorators/tool.decorator';
 import type { PromptArgumentSpec } from '../decorators/prompt.decorator';
-import type { ToolContext } from '../pipeline/tool-context';
+import type { DependencyContainer } from 'tsyringe';
+
+/** What a target's handler is called with besides its input: the handler's context (`ToolContext`). */
+export interface TargetCallContext {
+  /** Where a class target's instance is resolved. */
+  readonly container: DependencyContainer;
+}
 
 /** How a target's arguments are checked before its handler runs. */
 export type InputSpec =
@@ -28,7 +34,7 @@ export interface ToolTarget extends TargetBase {
   readonly outputSchema?: JsonObjectSchema;
   readonly annotations?: ToolAnnotations;
   readonly input: InputSpec;
-  invoke(args: unknown, ctx: ToolContext): unknown;
+  invoke(args: unknown, ctx: TargetCallContext): unknown;
 }
 
 export interface ResourceTarget extends TargetBase {
@@ -37,14 +43,14 @@ export interface ResourceTarget extends TargetBase {
   /** Set when `uri` is an RFC 6570 template. */
   readonly template?: UriTemplate;
   readonly mimeType?: string;
-  invoke(uri: URL, variables: Record<string, string | string[]>, ctx: ToolContext): unknown;
+  invoke(uri: URL, variables: Record<string, string | string[]>, ctx: TargetCallContext): unknown;
 }
 
 export interface PromptTarget extends TargetBase {
   readonly kind: 'prompt';
   readonly arguments: PromptArgumentSpec[];
   readonly input: InputSpec;
-  invoke(args: unknown, ctx: ToolContext): unknown;
+  invoke(args: unknown, ctx: TargetCallContext): unknown;
 }
 
 export type Target = ToolTarget | ResourceTarget | PromptTarget;

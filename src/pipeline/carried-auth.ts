@@ -1,23 +1,31 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
-import { detachCredentials, type SentCredentials } from './credentials';
-import type { ConnectionAuthMemo } from '../auth/connection-auth-memo';
+import type { Credentials } from '../auth/provider';
 import type { AuthContext } from '../auth/auth-context';
 import type { SessionData } from '../session/session-data';
+import type { Target } from '../metadata/targets';
+import { detachCredentials } from './credentials';
 
 /*
- * The HTTP layer authenticates before the SDK transport sees a request (so it can answer 401/403).
- * It hands the result to the pipeline through the SDK's `authInfo`, under a Symbol key: a symbol
- * never survives JSON, so nothing a client sends can produce it.
+ * What a transport or the HTTP gate hands the pipeline with a message travels in the SDK's
+ * `authInfo`, under a Symbol key: a symbol never survives JSON, so nothing a client sends can
+ * produce it.
  */
-const CARRIED = Symbol('nextmcp:carried-auth');
+const CARRIED = Symbol('nextmcp:carried');
 
-export interface CarriedAuth {
+/** What travels beside a message into the pipeline. */
+export interface CarriedRequest {
+  /** Credentials as sent (unverified): the message's own on stdio and in memory, the headers' over HTTP. */
+  credentials?: unknown;
+  /** The caller the HTTP gate verified. */
   auth?: AuthContext;
   session?: SessionData;
+  /** Targets whose access the HTTP gate already decided for this caller. */
+  decided?: ReadonlySet<Target>;
 }
 
-export function carryAuth(token: string, carried: CarriedAuth): AuthInfo {
+/** An `authInfo` for the SDK carrying `carried` (and the bearer token, as the SDK's own field). */
+export function carryRequest(carried: CarriedRequest, token = ''): AuthInfo {
   const auth = carried.auth;
   return {
     token,
@@ -28,41 +36,19 @@ export function carryAuth(token: string, carried: CarriedAuth): AuthInfo {
   };
 }
 
-export function readCarriedAuth(info: AuthInfo | undefined): CarriedAuth | undefined {
+export function readCarried(info: AuthInfo | undefined): CarriedRequest | undefined {
   const extra = info?.extra as Record<symbol, unknown> | undefined;
-  return extra?.[CARRIED] as CarriedAuth | undefined;
-}
-
-/*
- * Credentials a transport took out of a message (`detachCredentials`) travel beside it the same
- * way, under another symbol: unverified, they are only ever read as the message's credentials.
- */
-const SENT = Symbol('nextmcp:sent-credentials');
-const NO_SCOPES: string[] = Object.freeze([]) as unknown as string[];
-
-/** `info` (or a new one) that also carries a message's detached credentials. */
-function carrySentCredentials(info: AuthInfo | undefined, sent: SentCredentials): AuthInfo {
-  // The common case (no verified auth to keep) builds one small object: this runs per message.
-  if (!info) return { token: '', clientId: '', scopes: NO_SCOPES, extra: { [SENT]: sent } as Record<string, unknown> };
-  return { ...info, extra: { ...info.extra, [SENT]: sent } as Record<string, unknown> };
+  return extra?.[CARRIED] as CarriedRequest | undefined;
 }
 
 /**
- * What every transport does with an incoming message: its credentials taken out
- * (`detachCredentials`) and carried in the extra info handed to the SDK with it. A transport that
- * is one connection passes its own `authMemo`.
+ * What stdio and in-memory transports do with an incoming message: its credentials taken out
+ * (`detachCredentials`) and carried beside it; a message without any carries the connection's
+ * `defaults`, if it has them.
  */
-export function detachIntoExtra<T>(
-  message: T,
-  extra?: MessageExtraInfo,
-  authMemo?: ConnectionAuthMemo,
-): { message: T; extra?: MessageExtraInfo } {
-  const detached = detachCredentials(message, authMemo);
-  if (!detached.sent) return { message, extra };
-  return { message: detached.message, extra: { ...extra, authInfo: carrySentCredentials(extra?.authInfo, detached.sent) } };
-}
-
-export function readSentCredentials(info: AuthInfo | undefined): SentCredentials | undefined {
-  const extra = info?.extra as Record<symbol, unknown> | undefined;
-  return extra?.[SENT] as SentCredentials | undefined;
+export function detachIntoExtra<T>(message: T, extra?: MessageExtraInfo, defaults?: Credentials): { message: T; extra?: MessageExtraInfo } {
+  const detached = detachCredentials(message);
+  const credentials = detached.sent ? detached.sent.credentials : defaults;
+  if (credentials === undefined) return { message, extra };
+  return { message: detached.message, extra: { ...extra, authInfo: carryRequest({ credentials }) } };
 }

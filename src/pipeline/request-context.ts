@@ -3,7 +3,6 @@ import type { DependencyContainer } from 'tsyringe';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthContext } from '../auth/auth-context';
 import type { Credentials } from '../auth/provider';
-import type { ConnectionAuthMemo } from '../auth/connection-auth-memo';
 import type { SessionData } from '../session/session-data';
 import type { Target } from '../metadata/targets';
 import { AUTH_CONTEXT } from '../di/tokens';
@@ -21,9 +20,8 @@ export interface RequestContextInit {
   params: Record<string, unknown>;
   target?: Target;
   credentials?: Credentials;
-  /** What auth remembers for the connection, when the transport is one connection that keeps it. */
-  authMemo?: ConnectionAuthMemo;
   auth?: AuthContext;
+  session?: SessionData;
   transport: TransportKind;
   headers?: HeaderMap;
   parentContainer: DependencyContainer;
@@ -46,8 +44,10 @@ export class RequestContext {
   readonly params: Record<string, unknown>;
   /** Credentials as the client sent them (unverified). */
   credentials?: Credentials;
-  /** What auth remembers for this request's connection (stdio, in-memory): see `ConnectionAuthMemo`. */
-  readonly authMemo?: ConnectionAuthMemo;
+  /** The verified caller. Only server-side code sets it; nothing in the request can. */
+  auth?: AuthContext;
+  /** The caller's OAuth provider session (their own copy), when a session store is in use. */
+  session?: SessionData;
   readonly transport: TransportKind;
   readonly headers: HeaderMap;
   readonly signal: AbortSignal;
@@ -55,12 +55,9 @@ export class RequestContext {
   /** The MCP session id (stateful HTTP), when there is one. */
   readonly sessionId?: string;
   readonly notify: RequestContextInit['notify'];
-  /** Set by the enforcement stage once the target's policy has been enforced. */
+  /** Set once the call's access has been decided (by the HTTP gate, the auth middleware or the target stage). */
   [POLICY_ENFORCED] = false;
 
-  private _auth?: AuthContext;
-  private _session?: SessionData;
-  private _sessionSource?: { readonly session?: SessionData };
   private _state?: Record<string | symbol, unknown>;
   private _container?: DependencyContainer;
   private readonly parentContainer: DependencyContainer;
@@ -70,8 +67,8 @@ export class RequestContext {
     this.params = init.params;
     this.target = init.target;
     this.credentials = init.credentials;
-    this.authMemo = init.authMemo;
-    this._auth = init.auth;
+    this.auth = init.auth;
+    this.session = init.session;
     this.transport = init.transport;
     this.headers = init.headers ?? NO_HEADERS;
     this.parentContainer = init.parentContainer;
@@ -86,51 +83,19 @@ export class RequestContext {
     return (this._state ??= {});
   }
 
-  /** The verified caller. Only server-side code sets it; nothing in the request can. */
-  get auth(): AuthContext | undefined {
-    return this._auth;
-  }
-
-  set auth(value: AuthContext | undefined) {
-    this._auth = value;
-  }
-
-  /** The caller's provider session, when a session store is in use. */
-  get session(): SessionData | undefined {
-    if (this._sessionSource) {
-      this._session = this._sessionSource.session;
-      this._sessionSource = undefined;
-    }
-    return this._session;
-  }
-
-  set session(value: SessionData | undefined) {
-    this._session = value;
-    this._sessionSource = undefined;
-  }
-
-  /**
-   * Takes the session from `source` when it is first read: authentication finds the caller's
-   * session on every call, most handlers never read it, and reading it makes the handler's copy.
-   */
-  sessionFrom(source: { readonly session?: SessionData }): void {
-    this._session = undefined;
-    this._sessionSource = source;
-  }
-
   /** Request-scoped child container, created on first use. */
   get container(): DependencyContainer {
     if (!this._container) {
       this._container = this.parentContainer.createChildContainer();
       // A factory, not useValue: tsyringe ignores an undefined useValue, and auth may change later.
-      this._container.register(AUTH_CONTEXT, { useFactory: () => this._auth });
+      this._container.register(AUTH_CONTEXT, { useFactory: () => this.auth });
     }
     return this._container;
   }
 
   /**
    * Console output without secrets: credential values and header values are left out (an
-   * `Authorization` header is a token), as is what the connection remembers.
+   * `Authorization` header is a token).
    */
   [inspect.custom](depth: number, options: object): string {
     const credentials = this.credentials && Object.fromEntries(Object.keys(this.credentials).map((key) => [key, key === 'provider' ? this.credentials![key] : '[redacted]']));
@@ -142,7 +107,7 @@ export class RequestContext {
       sessionId: this.sessionId,
       credentials,
       headers: Object.keys(this.headers),
-      auth: this._auth,
+      auth: this.auth,
     };
     return `RequestContext ${inspect(shown, { ...options, depth })}`;
   }

@@ -3,16 +3,18 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { compose, type Middleware } from './middleware';
 import { RequestContext, type RequestContextInit, type TransportKind } from './request-context';
-import { extractCredentials } from './credentials';
-import { readCarriedAuth, readSentCredentials } from './carried-auth';
+import { toCredentials } from './credentials';
+import { readCarried } from './carried-auth';
+import { POLICY_ENFORCED } from './policy-enforced';
 import type { Target } from '../metadata/targets';
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /**
- * The one request path: credential extraction → global middleware (in `use()` order) → the
- * target's compiled stages → `terminal` (validation and the handler). Every request kind goes
- * through it, lists included.
+ * The one request path: global middleware (in `use()` order) → the target stage → `terminal`
+ * (validation and the handler). Every request kind goes through it, lists included. What the
+ * transport or the HTTP gate carried beside the message (credentials, a verified caller, a decision
+ * already made) becomes the request's context here.
  */
 export class RequestPipeline {
   private chain?: (ctx: RequestContext, terminal: (ctx: RequestContext) => Promise<unknown>) => Promise<unknown>;
@@ -20,7 +22,7 @@ export class RequestPipeline {
   constructor(
     private readonly container: DependencyContainer,
     private readonly globalMiddleware: () => readonly Middleware[],
-    private readonly targetStages: readonly Middleware[],
+    private readonly targetStage: Middleware,
   ) {}
 
   /** Call after `use()`: the chain is composed once, not per request. */
@@ -36,18 +38,17 @@ export class RequestPipeline {
     target: Target | undefined,
     terminal: (ctx: RequestContext) => Promise<unknown>,
   ): Promise<unknown> {
-    const headers = extra.requestInfo?.headers;
-    const carried = readCarriedAuth(extra.authInfo);
-    const sent = readSentCredentials(extra.authInfo);
+    const carried = readCarried(extra.authInfo);
     const ctx = new RequestContext({
       method,
       params: params ?? {},
       target,
-      credentials: extractCredentials(params, headers, undefined, sent),
-      authMemo: sent?.authMemo,
+      credentials: toCredentials(carried?.credentials),
       auth: carried?.auth,
+      // A batch shares one carried caller: each request gets its own copy of the session.
+      session: carried?.session?.clone(),
       transport,
-      headers,
+      headers: extra.requestInfo?.headers,
       parentContainer: this.container,
       signal: extra.signal,
       requestId: extra.requestId,
@@ -55,8 +56,8 @@ export class RequestPipeline {
       // The SDK's per-request sender; our notifications are ServerNotifications by construction.
       notify: extra.sendNotification as RequestContextInit['notify'],
     });
-    if (carried) ctx.sessionFrom(carried);
-    this.chain ??= compose([...this.globalMiddleware(), ...this.targetStages]);
+    if (target && carried?.decided?.has(target)) ctx[POLICY_ENFORCED] = true;
+    this.chain ??= compose([...this.globalMiddleware(), this.targetStage]);
     return this.chain(ctx, terminal);
   }
 }

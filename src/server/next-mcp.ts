@@ -5,7 +5,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { scanClass, scanPromptFunction, scanResourceFunction, scanToolFunction, type Constructor, type HandlerFn } from '../metadata/scanner';
-import type { ToolContext } from '../pipeline/tool-context';
+import type { TargetCallContext } from '../metadata/targets';
 import type { ToolOptions } from '../decorators/tool.decorator';
 import type { ResourceOptions } from '../decorators/resource.decorator';
 import type { PromptOptions } from '../decorators/prompt.decorator';
@@ -13,7 +13,8 @@ import { toMiddleware, type Middleware, type MiddlewareLike } from '../pipeline/
 import { RequestPipeline } from '../pipeline/request-pipeline';
 import { createEnforcementStage } from '../pipeline/enforcement-stage';
 import type { TransportKind } from '../pipeline/request-context';
-import { AuthRuntime, type ToolListing } from '../auth/auth-runtime';
+import { ServerAuth, type ToolListing } from '../auth/server-auth';
+import type { Credentials } from '../auth/provider';
 import { TargetRegistry } from './target-registry';
 import { installProtocolHandlers } from './protocol-handlers';
 import { CredentialDetachingTransport } from './transports/credential-detaching-transport';
@@ -21,7 +22,7 @@ import { LazyJsonSchemaValidator } from './lazy-json-schema-validator';
 import { StdioServerTransport } from './transports/stdio-transport';
 import { startHttpListener, createHttpHandler, type HttpHandler, type HttpHost } from './http/http-app';
 import type { HttpServerOptions, Listener, ListenOptions } from './http/http-options';
-import { StartupError } from './startup-error';
+import { StartupError } from '../startup-error';
 import { AuthMetadata } from '../protocol/auth-metadata';
 import { buildAuthMetadata } from '../auth/auth-metadata-builder';
 import { publicAccess } from '../decorators/functional';
@@ -42,6 +43,12 @@ export interface NextMCPOptions {
   exposeAuthMetadata?: boolean;
 }
 
+/** Options of `mcp.connect()`. */
+export interface ConnectOptions {
+  /** Credentials for every message that carries none, verified like any other (a message's own win). */
+  credentials?: Credentials;
+}
+
 /**
  * An MCP server whose tools, resources and prompts are class methods (or functions) guarded by
  * auth decorators and middleware, all decided by one pipeline.
@@ -56,8 +63,8 @@ export interface NextMCPOptions {
 export class NextMCP {
   readonly container: DependencyContainer;
   readonly registry = new TargetRegistry();
-  /** The server's auth setup (providers, installed middleware, manifests). */
-  readonly auth: AuthRuntime;
+  /** The server's auth setup (providers, installed middleware, manifests, compiled access). */
+  readonly auth: ServerAuth;
 
   private readonly middlewares: Middleware[] = [];
   private readonly pipeline: RequestPipeline;
@@ -66,7 +73,7 @@ export class NextMCP {
   private readonly singletons = new Set<Constructor>();
   /** Their instances, built at start-up: a call needs no request container to find them. */
   private readonly singletonInstances = new Map<Constructor, object>();
-  private readonly resolveInstance = (cls: Constructor, ctx: ToolContext): object =>
+  private readonly resolveInstance = (cls: Constructor, ctx: TargetCallContext): object =>
     this.singletonInstances.get(cls) ?? ctx.container.resolve(cls);
   private readonly connections = new Set<Server>();
   private readonly listeners = new Set<Listener>();
@@ -79,8 +86,8 @@ export class NextMCP {
       throw new TypeError('new NextMCP({ name, version }) needs a name and a version');
     }
     this.container = options.container ?? rootContainer.createChildContainer();
-    this.auth = new AuthRuntime(this.container, this.registry, options.toolListing ?? 'all');
-    this.pipeline = new RequestPipeline(this.container, () => this.middlewares, [createEnforcementStage(this.auth)]);
+    this.auth = new ServerAuth(this.container, () => this.registry.all(), options.toolListing ?? 'all');
+    this.pipeline = new RequestPipeline(this.container, () => this.middlewares, createEnforcementStage(this.auth));
     if (options.exposeAuthMetadata) {
       // The seed's discovery tool; public so clients can learn how to authenticate.
       this.tool('get_auth_metadata', { description: 'Get server authentication requirements.' }, publicAccess()(async () => this.authMetadata().toJSON()));
@@ -140,11 +147,14 @@ export class NextMCP {
     return this;
   }
 
-  /** Serves one connection over any SDK transport (e.g. one end of `InMemoryTransport.createLinkedPair()`). */
-  async connect(transport: Transport, kind?: TransportKind): Promise<Listener> {
+  /**
+   * Serves one connection over any SDK transport (e.g. one end of `InMemoryTransport.createLinkedPair()`).
+   * `credentials` go with every message that carries none.
+   */
+  async connect(transport: Transport, options: ConnectOptions = {}): Promise<Listener> {
     this.start();
-    const server = this.createProtocolServer(kind ?? (transport instanceof InMemoryTransport ? 'in-memory' : 'custom'));
-    await server.connect(new CredentialDetachingTransport(transport));
+    const server = this.createProtocolServer(transport instanceof InMemoryTransport ? 'in-memory' : 'custom');
+    await server.connect(new CredentialDetachingTransport(transport, options.credentials));
     return { close: () => server.close() };
   }
 
@@ -154,7 +164,7 @@ export class NextMCP {
     let listener: Listener;
     if (options.transport === 'stdio') {
       const server = this.createProtocolServer('stdio');
-      await server.connect(new StdioServerTransport());
+      await server.connect(new StdioServerTransport(undefined, undefined, options.credentials));
       listener = { close: () => server.close() };
     } else if (options.transport === 'http') {
       listener = await startHttpListener(this.httpHost(), options);

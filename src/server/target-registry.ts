@@ -1,5 +1,5 @@
 import type { PromptTarget, ResourceTarget, Target, ToolTarget } from '../metadata/targets';
-import { StartupError } from './startup-error';
+import { StartupError } from '../startup-error';
 
 /** The tools, resources and prompts of one server, by name (tools, prompts) and URI (resources). */
 export class TargetRegistry {

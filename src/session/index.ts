@@ -1,7 +1,6 @@
-export { SessionData, epochSeconds, type SessionDataInit, type SessionJSON } from './session-data';
+export { SessionData, type SessionDataInit, type SessionJSON } from './session-data';
 export type { SessionStore, StopCleanup, TokenUpdate } from './session-store';
 export type { SessionStoreOptions } from './base-session-store';
-export { DEFAULT_RETAIN_EXPIRED_SECONDS } from './retention';
 export {
   AmbiguousSessionError,
   CorruptSessionError,
@@ -11,7 +10,7 @@ export {
   SessionStoreUnavailableError,
   type SessionStoreErrorCode,
 } from './errors';
-export { SessionCipher, parseEncryptionKey, type EncryptionKey, type SealedData } from './encryption';
+export type { EncryptionKey } from './encryption';
 export type { CorruptSessionHandler, CorruptSessionReport } from './corrupt-session-report';
 export { MemorySessionStore, type MemorySessionStoreOptions } from './memory-store';
 export { FileSessionStore, type FileSessionStoreOptions } from './file-store';

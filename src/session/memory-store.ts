@@ -9,7 +9,6 @@ import {
 } from './base-session-store';
 import { epochSeconds, type SessionData } from './session-data';
 import type { TokenUpdate } from './session-store';
-import { LENDING_REVISION, PEEK_BY_ACCESS_TOKEN, type PeekableSessionStore } from './session-peek';
 import { readStoredForm, StoredSession, storedFormHasToken, type StoredForm } from './stored-session';
 import { TokenIndex, tokenTag } from './token-index';
 
@@ -36,7 +35,7 @@ interface SessionTable {
  * await store.save(new SessionData({ userId: '123', provider: 'github', accessToken }));
  * await store.findByAccessToken(accessToken); // the session, via the token-hash index
  */
-export class MemorySessionStore extends BaseSessionStore implements PeekableSessionStore {
+export class MemorySessionStore extends BaseSessionStore {
   private readonly sessions: SessionTable;
   /** Only a bounded store tracks recency, so only it looks its table up on a find by token. */
   private readonly bounded: boolean;
@@ -80,16 +79,6 @@ export class MemorySessionStore extends BaseSessionStore implements PeekableSess
     if (this.isRetained(session)) return session;
     this.entryByToken(tag, token); // drops the session past retention
     return null;
-  }
-
-  /** The stored (frozen, shared) session whose access token is `token`; see `PeekableSessionStore`. */
-  [PEEK_BY_ACCESS_TOKEN](token: string, tokenHash?: string): SessionData | undefined {
-    const tag = tagOf(token, tokenHash);
-    return tag === undefined ? undefined : this.entryByToken(tag, token)?.peek();
-  }
-
-  get [LENDING_REVISION](): number | undefined {
-    return this.bounded ? undefined : this.revision;
   }
 
   async listUsers(): Promise<string[]> {

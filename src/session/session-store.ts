@@ -68,4 +68,11 @@ export interface SessionStore {
   startCleanup(intervalMs: number): StopCleanup;
   /** Stops cleanup timers and releases connections the store opened itself. */
   close(): Promise<void>;
+  /**
+   * Optional, for stores shared between processes: a short lock on refreshing one session, so
+   * that across every process using the store one refresh of it runs at a time. Resolves to a
+   * function releasing it (only this holder's lock), or `null` while another holder has it. The
+   * lock expires by itself after `ttlMs`, so a crashed holder delays the others by at most that.
+   */
+  lockRefresh?(userId: string, provider: string | undefined, ttlMs: number): Promise<(() => Promise<void>) | null>;
 }

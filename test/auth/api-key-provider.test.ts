@@ -1,7 +1,6 @@
 import crypto = require('node:crypto');
 import { ApiKeyProvider, type ApiKeyEntry } from '../../src/auth/providers/api-key-provider';
 import type { Credentials } from '../../src/auth/provider';
-import { ConnectionAuthMemo } from '../../src/auth/connection-auth-memo';
 
 const ADMIN_KEY = ApiKeyProvider.generateKey('test_');
 const READER_KEY = ApiKeyProvider.generateKey('test_');
@@ -47,35 +46,6 @@ describe('ApiKeyProvider with a key map', () => {
     expect(result).toMatchObject({ success: false, reason: 'invalid_token' });
     expect(result.context).toBeUndefined();
     for (const value of Object.values(credentials)) expect(result.error).not.toContain(String(value));
-  });
-
-  it('answers authenticateNow() exactly as authenticate(), with or without a hasher', async () => {
-    const hasher = new ConnectionAuthMemo();
-    const cases: Credentials[] = [
-      { api_key: ADMIN_KEY },
-      { api_key: READER_KEY },
-      { api_key: ApiKeyProvider.generateKey('test_') },
-      { api_key: ADMIN_KEY.slice(0, 20) },
-      {},
-      { api_key: 12345 as unknown as string },
-      { api_key: 'k'.repeat(10_000) },
-    ];
-    for (const credentials of cases) {
-      const later = await provider.authenticate(credentials);
-      expect(provider.authenticateNow(credentials)).toEqual(later);
-      expect(provider.authenticateNow(credentials, hasher)).toEqual(later);
-    }
-  });
-
-  it('remembers a connection’s last key: repeats get the same answer, any other key its own', async () => {
-    const connection = new ConnectionAuthMemo();
-    const unknown = ApiKeyProvider.generateKey('test_');
-    const answers = [ADMIN_KEY, ADMIN_KEY, unknown, ADMIN_KEY, READER_KEY, READER_KEY, `${ADMIN_KEY}x`].map(
-      (key) => provider.authenticateNow({ api_key: key }, connection)?.context?.userId ?? 'refused',
-    );
-    expect(answers).toEqual(['admin-1', 'admin-1', 'refused', 'admin-1', 'reader-1', 'reader-1', 'refused']);
-    // Another connection starts with nothing remembered.
-    expect(provider.authenticateNow({ api_key: unknown }, new ConnectionAuthMemo())).toMatchObject({ success: false });
   });
 
   it('confirms a key with crypto.timingSafeEqual on its full digest', async () => {
@@ -126,13 +96,6 @@ describe('ApiKeyProvider with a validator', () => {
     const async = new ApiKeyProvider({ validate: async (key) => (key === READER_KEY ? { userId: 'r' } : undefined) });
     expect((await async.authenticate({ api_key: READER_KEY })).context!.userId).toBe('r');
     expect(await async.authenticate({ api_key: ADMIN_KEY })).toMatchObject({ success: false, reason: 'invalid_token' });
-  });
-
-  it('has no answer without waiting for the validator, except that a malformed key is refused', () => {
-    const validated = new ApiKeyProvider({ validate: () => ({ userId: 'svc' }) });
-    expect(validated.authenticateNow({ api_key: ADMIN_KEY })).toBeUndefined();
-    expect(validated.authenticateNow({ api_key: '' })).toMatchObject({ success: false, reason: 'invalid_token' });
-    expect(validated.authenticateNow({})).toMatchObject({ success: false, reason: 'invalid_token' });
   });
 
   it('refuses an entry without a userId', async () => {

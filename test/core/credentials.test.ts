@@ -6,10 +6,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { NextMCP, type ToolContext } from '../../src';
 import { connectTestClient } from '../../src/testing';
-import { AuthContext } from '../../src/auth/auth-context';
-import { ConnectionAuthMemo } from '../../src/auth/connection-auth-memo';
-import { CredentialDetachingTransport } from '../../src/server/transports/credential-detaching-transport';
-import { carryAuth, detachIntoExtra, readCarriedAuth, readSentCredentials } from '../../src/pipeline/carried-auth';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { detachIntoExtra, readCarried } from '../../src/pipeline/carried-auth';
 
 function credentialServer() {
   const mcp = new NextMCP({ name: 'creds', version: '1' });
@@ -103,23 +101,6 @@ describe('credential extraction', () => {
     expect(structured(response).credentials).toBeNull();
   });
 
-  it('gives each connection token hashes of its own, never shared with another connection', async () => {
-    const seen: unknown[] = [];
-    const mcp = credentialServer().use((ctx, next) => {
-      if (ctx.method === 'tools/call') seen.push(ctx.authMemo);
-      return next();
-    });
-    const first = await connectTestClient(mcp, { credentials: { access_token: 'tok-1' } });
-    const second = await connectTestClient(mcp, { credentials: { access_token: 'tok-2' } });
-    for (const { client } of [first, second, first]) await client.callTool({ name: 'credentials', arguments: {} });
-    await first.close();
-    await second.close();
-    expect(seen[0]).toBeInstanceOf(ConnectionAuthMemo);
-    expect(seen[2]).toBe(seen[0]);
-    expect(seen[1]).toBeInstanceOf(ConnectionAuthMemo);
-    expect(seen[1]).not.toBe(seen[0]);
-  });
-
   it("lifts the top-level auth member on stdio", async () => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/fixtures/stdio-server.ts'], {
       cwd: `${__dirname}/../..`,
@@ -151,33 +132,52 @@ describe('credential extraction', () => {
   }, 30_000);
 });
 
-describe('CredentialDetachingTransport', () => {
-  it('hands on a copy of a message without credentials, with every member it had', async () => {
+describe('default credentials of a connection', () => {
+  it('go with every in-memory message that carries none; a message\'s own credentials win', async () => {
+    const mcp = credentialServer();
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const transport = new CredentialDetachingTransport(serverSide);
-    const received: JSONRPCMessage[] = [];
-    transport.onmessage = (message) => received.push(message);
-    await transport.start();
-    await clientSide.start();
-    const sent = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 't', arguments: { a: 1 } }, extension: { x: true } } as unknown as JSONRPCMessage;
-    await clientSide.send(sent);
-    await clientSide.close();
-    expect(received).toHaveLength(1);
-    expect(received[0]).not.toBe(sent);
-    expect(received[0]).toEqual(sent);
+    await mcp.connect(serverSide, { credentials: { access_token: 'tok-default' } });
+    const client = new Client({ name: 'defaults', version: '1' });
+    await client.connect(clientSide);
+    const plain = await client.callTool({ name: 'credentials', arguments: {} });
+    const own = await client.callTool({ name: 'credentials', arguments: {}, _meta: { auth: { api_key: 'key-own' } } });
+    await client.close();
+    expect(plain.structuredContent).toMatchObject({ credentials: { access_token: 'tok-default' }, meta: null });
+    expect(own.structuredContent).toMatchObject({ credentials: { api_key: 'key-own' }, meta: null });
   });
 });
 
+describe('default credentials on stdio', () => {
+  it('come from listen({ transport: "stdio", credentials }) for messages without their own', async () => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/fixtures/stdio-server.ts'], {
+      cwd: `${__dirname}/../..`,
+      env: { ...process.env, STDIO_FIXTURE_TOKEN: 'tok-from-env' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      const lines = createInterface({ input: child.stdout! });
+      const next = () => once(lines, 'line').then(([line]) => JSON.parse(line as string));
+      const send = (m: unknown) => child.stdin!.write(JSON.stringify(m) + '\n');
+      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+      await next();
+      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'credentials', arguments: {} } });
+      expect(await next()).toMatchObject({ id: 2, result: { structuredContent: { credentials: { access_token: 'tok-from-env' } } } });
+      send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'credentials', arguments: {} }, auth: { api_key: 'own' } });
+      expect(await next()).toMatchObject({ id: 3, result: { structuredContent: { credentials: { api_key: 'own' } } } });
+    } finally {
+      child.kill();
+    }
+  }, 30_000);
+});
+
 describe('detachIntoExtra', () => {
-  it('keeps what the transport already carried (a verified caller) beside the detached credentials', () => {
-    const auth = new AuthContext({ userId: 'u', provider: 'jwt', scopes: ['read'] });
-    const verified = carryAuth('verified-token', { auth });
-    const message = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 't', _meta: { auth: { api_key: 'k' } } } };
-    const { message: stripped, extra } = detachIntoExtra(message, { authInfo: verified });
-    expect(stripped).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 't', _meta: undefined } });
-    expect(readCarriedAuth(extra?.authInfo)?.auth).toBe(auth);
-    expect(readSentCredentials(extra?.authInfo)).toEqual({ credentials: { api_key: 'k' } });
-    expect(extra?.authInfo).toMatchObject({ token: 'verified-token', clientId: 'u', scopes: ['read'] });
+  it('takes the credentials out and carries them beside the message', () => {
+    const message = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 't', _meta: { auth: { api_key: 'k' }, trace: 'x' } } };
+    const { message: stripped, extra } = detachIntoExtra(message, undefined);
+    expect(stripped).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 't', _meta: { trace: 'x' } } });
+    expect(message.params._meta.auth).toEqual({ api_key: 'k' });
+    expect(readCarried(extra?.authInfo)).toEqual({ credentials: { api_key: 'k' } });
   });
 
   it('leaves a message without credentials, and its extra, as they are', () => {
@@ -187,5 +187,11 @@ describe('detachIntoExtra', () => {
     expect(detached.message).toBe(message);
     expect(detached.extra).toBe(extra);
   });
-});
 
+  it('looks only at the top level of a message, however deeply nested its params are', () => {
+    let nested: unknown = { auth: { access_token: 'deep' } };
+    for (let i = 0; i < 10_000; i++) nested = [nested];
+    const message = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 't', arguments: { nested } } };
+    expect(detachIntoExtra(message).message).toBe(message);
+  });
+});

@@ -87,31 +87,25 @@ describe('HTTP transport', () => {
       expect(unknown.status).toBe(404);
     });
 
-    it("lifts the seed's top-level auth member from an HTTP body", async () => {
+    it('refuses credentials in an HTTP body (top-level auth member or params._meta.auth): 400 invalid_request, nothing runs', async () => {
       const init = await post(listener.url!, initialize);
       const sessionId = init.headers.get('mcp-session-id')!;
       await init.text();
       const headers = { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' };
       await (await post(listener.url!, { jsonrpc: '2.0', method: 'notifications/initialized' }, headers)).text();
-      const response = await post(
-        listener.url!,
+      const bodies = [
         { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'credentials', arguments: {} }, auth: { access_token: 'tok-body' } },
-        headers,
-      );
-      const text = await response.text();
-      const json = JSON.parse(text.includes('data:') ? text.split('data: ')[1] : text);
-      expect(json.result.structuredContent.credentials).toEqual({ access_token: 'tok-body' });
-      // Taken out of the message, as on the other transports: the handler's params hold no token.
-      expect(json.result.structuredContent.meta).toBeNull();
-
-      const inMeta = await post(
-        listener.url!,
-        { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'credentials', arguments: {}, _meta: { auth: { access_token: 'tok-meta' }, trace: 't' } } },
-        headers,
-      );
-      const metaText = await inMeta.text();
-      const metaJson = JSON.parse(metaText.includes('data:') ? metaText.split('data: ')[1] : metaText);
-      expect(metaJson.result.structuredContent).toMatchObject({ credentials: { access_token: 'tok-meta' }, meta: { trace: 't' } });
+        { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'credentials', arguments: {}, _meta: { auth: { access_token: 'tok-meta' } } } },
+      ];
+      for (const body of bodies) {
+        const response = await post(listener.url!, body, headers);
+        expect(response.status).toBe(400);
+        expect(response.headers.get('www-authenticate')).toContain('error="invalid_request"');
+        const json = await response.json();
+        expect(json).toMatchObject({ id: body.id, error: { code: -32600 } });
+        expect(json.error.message).toMatch(/Authorization/);
+        expect(JSON.stringify(json)).not.toContain('tok-');
+      }
     });
 
     it('protects against DNS rebinding when bound to loopback', async () => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { NextMCP, compose, AuthenticationError, type Middleware, type RequestContext } from '../../src';
+import { NextMCP, AuthenticationError, type Middleware, type RequestContext } from '../../src';
+import { compose } from '../../src/pipeline/middleware';
 import { connectTestClient } from '../../src/testing';
 
 function server() {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { CorruptSessionError, parseEncryptionKey, SessionCipher, SessionDecryptionError } from '../../src/session';
+import { parseEncryptionKey, SessionCipher } from '../../src/session/encryption';
+import { CorruptSessionError, SessionDecryptionError } from '../../src/session';
 
 describe('parseEncryptionKey', () => {
   const bytes = randomBytes(32);

@@ -1,4 +1,6 @@
+import { epochSeconds } from '../../src/session/session-data';
 import 'reflect-metadata';
+import { IsInt } from 'class-validator';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,6 @@ import {
   MemorySessionStore,
   RedisSessionStore,
   SessionData,
-  epochSeconds,
   type SessionStore,
 } from '../../src/session';
 import { connectTestClient } from '../../src/testing';
@@ -60,7 +61,19 @@ interface Seen {
   session: { userId: string; provider: string | null; accessToken: string } | null;
 }
 
+class MarkInput {
+  @IsInt() mark!: number;
+}
+
 class SessionTools {
+  /** Writes into its session, waits, and reads back: another call's writes must never show. */
+  @Tool()
+  async mark({ mark }: MarkInput, { session }: ToolContext) {
+    session!.metadata.mark = mark;
+    await new Promise((resolve) => setImmediate(resolve));
+    return { seen: session!.metadata.mark };
+  }
+
   @Tool()
   whoami(_args: unknown, { auth, session }: ToolContext): Seen {
     return {
@@ -237,6 +250,20 @@ function sessionMiddlewareContract(kind: StoreKind): void {
     const users = gh.requestCount(USER_PATH);
     expect((await whoami(mcp, { access_token: stored!.accessToken })).user).toBe('1001');
     expect(gh.requestCount(USER_PATH)).toBe(users);
+  });
+
+  it('gives each call that shared a refresh its own copy of ctx.session', async () => {
+    const github = githubProvider();
+    const mcp = server([github]);
+    const old = await loggedInSession(store, github, 60);
+    const refreshesBefore = gh.requestCount(TOKEN_PATH);
+    const { client, close } = await connectTestClient(mcp, { credentials: { access_token: old.accessToken } });
+    const marks = Array.from({ length: 20 }, (_, i) => i);
+    const results = await Promise.all(marks.map((mark) => client.callTool({ name: 'mark', arguments: { mark } })));
+    await close();
+    expect(gh.requestCount(TOKEN_PATH)).toBe(refreshesBefore + 1);
+    expect(results.map((r) => (r.structuredContent as { seen: number }).seen)).toEqual(marks);
+    expect((await store.load('1001', 'github'))?.metadata.mark).toBeUndefined();
   });
 
   it('still gives the refreshed session to a client whose token was replaced by the refresh', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { hashToken } from '../../src/auth/token-hash';
-import { epochSeconds, RedisSessionStore, type RedisSessionStoreOptions, SessionStoreError } from '../../src/session';
+import { epochSeconds } from '../../src/session/session-data';
+import { RedisSessionStore, type RedisSessionStoreOptions, SessionStoreError } from '../../src/session';
 import { deleteKeysWithPrefix, describeWithRedis, REDIS_URL, uniqueKeyPrefix } from '../support/redis';
 import { describeSessionStoreContract, eventually, makeSession } from './store-contract';
 

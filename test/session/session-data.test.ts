@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { CorruptSessionError, epochSeconds, SessionData } from '../../src/session';
+import { CorruptSessionError, SessionData } from '../../src/session';
+import { epochSeconds } from '../../src/session/session-data';
 
 describe('SessionData', () => {
   it('fills defaults: Bearer, empty collections, created and updated now', () => {

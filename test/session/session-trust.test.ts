@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => gh.stop());
 
 function server(sessionTrustSeconds: number | undefined, store = new MemorySessionStore()) {
-  const github = new GitHubOAuthProvider({ clientId: gh.clientId, clientSecret: gh.clientSecret, endpoints: gh.endpoints, cacheTtlSeconds: 0 });
+  // The provider's defaults, as a user writes it.
+  const github = new GitHubOAuthProvider({ clientId: gh.clientId, clientSecret: gh.clientSecret, endpoints: gh.endpoints });
   const mcp = new NextMCP({ name: 'trust', version: '1' }).tool('ping', {}, async () => 'pong');
   mcp.use(createAuthMiddleware({ provider: github, sessionStore: store, sessionTrustSeconds }));
   return { mcp, store };
@@ -44,7 +45,7 @@ describe('session trust window', () => {
     await mcp.close();
   });
 
-  it('after the window, the provider is asked again and a revoked token is refused', async () => {
+  it('after the window, the provider itself is asked again (not a cache of its answers): a revoked token is refused', async () => {
     const { mcp, store } = server(0);
     const token = gh.issueToken('rev');
     await ping(mcp, token);

@@ -1,6 +1,6 @@
+import { epochSeconds } from '../../src/session/session-data';
 import {
   AmbiguousSessionError,
-  epochSeconds,
   SessionData,
   type SessionDataInit,
   SessionNotFoundError,

@@ -1,12 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import type { HttpAdmission, HttpRefusal, ResourceInfo } from '../../server/http/http-admission';
+import type { AdmittedRequest, HttpAdmission, HttpRefusal, ResourceInfo } from './http-admission';
 import type { TargetRegistry } from '../../server/target-registry';
 import type { Target } from '../../metadata/targets';
-import { extractCredentials } from '../../pipeline/credentials';
-import type { AuthRuntime } from '../auth-runtime';
-import { ENFORCED_METHODS } from '../auth-middleware';
-import { authorize } from '../authorize';
-import type { AuthenticatedCaller } from '../caller-authenticator';
+import { hasBodyCredentials } from '../../pipeline/credentials';
+import { ENFORCED_METHODS, type ServerAuth } from '../server-auth';
+import type { Caller } from '../authenticator';
 import { AuthenticationError, AuthorizationError, ScopeInsufficientError } from '../errors';
 import type { Credentials } from '../provider';
 import { presentedCredential } from '../credential-routing';
@@ -21,83 +19,70 @@ interface RequestMessage {
 
 /**
  * The MCP authorization spec over HTTP: the server as an OAuth resource server. Every MCP request
- * is authenticated and its calls pre-authorized here, before the SDK transport, so a refusal is a
- * real 401 (with a `WWW-Authenticate` challenge pointing at the RFC 9728 metadata), a 403
- * `insufficient_scope` naming every scope the call needs, or a 503 when the provider is down.
- * The decision is the pipeline's own `authorize()` with the same policies.
+ * is authenticated and its calls decided here, before the SDK transport, so a refusal is a real
+ * 401 (with a `WWW-Authenticate` challenge pointing at the RFC 9728 metadata), a 403
+ * `insufficient_scope` naming every scope the call needs, or a 503 when the provider is down. The
+ * decision is each target's compiled access; the pipeline takes it over and does not decide again.
  */
 export class HttpAuthGate implements HttpAdmission {
   // Refusals of requests that carried a token get `error="invalid_token"` in the challenge.
   private readonly tokenSent = new WeakSet<Error>();
 
   constructor(
-    private readonly runtime: AuthRuntime,
+    private readonly auth: ServerAuth,
     private readonly registry: TargetRegistry,
     private readonly serverName: string,
     private readonly authorizationServers?: string[],
   ) {}
 
-  async admit(messages: readonly unknown[], req: IncomingMessage, resource: ResourceInfo) {
-    const requests = messages.filter(isRequestMessage);
-    const fromHeaders = readHttpCredentials(req);
-    const fromMessage = requests.length === 1 ? extractCredentials(requests[0].params, undefined) : undefined;
-    const credentials = fromHeaders || fromMessage ? { ...fromMessage, ...fromHeaders } : undefined;
+  async admit(messages: readonly unknown[], req: IncomingMessage, resource: ResourceInfo): Promise<AdmittedRequest> {
+    const credentials = readHttpCredentials(req);
+    if (messages.some(hasBodyCredentials)) {
+      throw new InvalidAuthRequestError('Send credentials in the Authorization (or X-API-Key) header, not in the message body');
+    }
     try {
-      return await this.decide(requests, credentials, resource);
+      return await this.decide(messages.filter(isRequestMessage), credentials, resource);
     } catch (error) {
       if (credentials && error instanceof Error) this.tokenSent.add(error);
       throw error;
     }
   }
 
-  private async decide(requests: RequestMessage[], credentials: Credentials | undefined, resource: ResourceInfo) {
-    const required = this.runtime.requiredMiddleware;
+  private async decide(requests: RequestMessage[], credentials: Credentials | undefined, resource: ResourceInfo): Promise<AdmittedRequest> {
+    const credential = credentials && presentedCredential(credentials);
+    const token = credential?.kind === 'bearer' ? credential.value : '';
     // With no provider configured, credentials are passed on unverified (as ctx.credentials) for
     // the application's own middleware; nothing here can check them.
-    const checkable = credentials && this.runtime.providerNames().length > 0 ? credentials : undefined;
+    const checkable = credentials && this.auth.providerNames().length > 0 ? credentials : undefined;
     let caller = checkable ? await this.authenticate(checkable, undefined, resource) : undefined;
+    const required = this.auth.requiredMiddleware;
     if (!caller && required) {
-      throw new AuthenticationError('Authentication required', {
-        providers: required.resolvedProviders.map((p) => p.name),
-        requiredScopes: [...required.requiredScopes],
-      });
+      throw new AuthenticationError('Authentication required', { providers: this.auth.providerNames(), requiredScopes: required.requiredScopes });
     }
+    const decided = new Set<Target>();
     for (const request of requests) {
       const target = this.targetOf(request);
       if (!target) continue;
-      const layers = this.runtime.effectiveLayers(target);
-      if (!layers.some((p) => p.requiresAuth)) continue;
-      const providerName = this.runtime.providerNameOf(target.policy.provider, this.runtime.container);
-      if (checkable && (!caller || (providerName !== undefined && caller.auth.provider !== providerName))) {
-        caller = await this.authenticate(checkable, providerName, resource);
+      const access = this.auth.accessOf(target);
+      const named = access.providerName;
+      if (access.requiresAuth && checkable && named !== undefined && caller?.auth.provider !== named) {
+        caller = await this.authenticate(checkable, named, resource);
       }
-      authorize(layers, caller?.auth, { target: target.name, providerName, providers: this.runtime.providerNames() });
+      access.check(caller?.auth);
+      decided.add(target);
     }
-    const credential = credentials && presentedCredential(credentials);
-    if (!caller || !credential) return undefined;
-    const verified = caller;
-    // The session is copied only if the handler reads it (see RequestContext.sessionFrom).
-    return {
-      auth: verified.auth,
-      get session() {
-        return verified.session;
-      },
-      token: credential.value,
-    };
+    return { credentials, auth: caller?.auth, session: caller?.session, decided, token };
   }
 
   /** Authenticates, then checks the token was meant for this resource (RFC 8707 audience). */
-  private async authenticate(credentials: Credentials, providerName: string | undefined, resource: ResourceInfo): Promise<AuthenticatedCaller> {
-    const caller = await this.runtime.authenticateCredentials(credentials, providerName);
-    const provider = this.runtime.providers.get(caller.auth.provider);
+  private async authenticate(credentials: Credentials, providerName: string | undefined, resource: ResourceInfo): Promise<Caller> {
+    const caller = await this.auth.authenticate(credentials, providerName);
+    const provider = this.auth.providers.get(caller.auth.provider);
     const aud = caller.auth.claims.aud;
     // A JWT access token must name its audience (RFC 9068 §2.2): one without `aud` could be for anyone.
     const mustNameAudience = aud !== undefined || provider?.describe?.().type === 'jwt';
     if (provider?.audience === undefined && mustNameAudience && !audienceIncludes(aud, resource.resourceUrl)) {
-      throw new AuthenticationError('The token was not issued for this resource', {
-        reason: 'invalid_token',
-        providers: [caller.auth.provider],
-      });
+      throw new AuthenticationError('The token was not issued for this resource', { reason: 'invalid_token', providers: [caller.auth.provider] });
     }
     return caller;
   }
@@ -122,7 +107,7 @@ export class HttpAuthGate implements HttpAdmission {
     if (error instanceof AuthenticationError) {
       // A provider's refusal does not know what the server requires; the body and the challenge
       // both name the scopes to ask for.
-      const scope = error.data.required_scopes.length > 0 ? error.data.required_scopes : [...(this.runtime.requiredMiddleware?.requiredScopes ?? [])];
+      const scope = error.data.required_scopes.length > 0 ? error.data.required_scopes : [...(this.auth.requiredMiddleware?.requiredScopes ?? [])];
       const headers: Record<string, string> = {};
       if (error.httpStatus === 401) {
         headers['www-authenticate'] = bearerChallenge({
@@ -158,8 +143,8 @@ export class HttpAuthGate implements HttpAdmission {
   protectedResourceMetadata(resource: ResourceInfo): ProtectedResourceMetadata {
     const servers =
       this.authorizationServers ??
-      [...new Set(this.runtime.providers.all().map((p) => p.describe?.().issuer).filter((i): i is string => typeof i === 'string'))];
-    const scopes = this.runtime.knownScopes();
+      [...new Set(this.auth.providers.all().map((p) => p.describe?.().issuer).filter((i): i is string => typeof i === 'string'))];
+    const scopes = this.auth.knownScopes();
     return {
       resource: resource.resourceUrl,
       ...(servers.length > 0 && { authorization_servers: servers }),

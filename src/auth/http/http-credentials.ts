@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Credentials } from '../provider';
-import { credentialsFromHeaders } from '../../pipeline/credentials';
 
 /** A request whose credentials are ambiguous or misplaced: answered 400 `invalid_request`. */
 export class InvalidAuthRequestError extends Error {
@@ -29,4 +28,22 @@ export function readHttpCredentials(req: IncomingMessage): Credentials | undefin
     throw new InvalidAuthRequestError('Credentials are not accepted in the query string');
   }
   return credentialsFromHeaders(req.headers);
+}
+
+/** `Authorization: Bearer <token>` (scheme case-insensitive) and `X-API-Key: <key>`. */
+function credentialsFromHeaders(headers: IncomingMessage['headers']): Credentials | undefined {
+  const creds: Credentials = {};
+  const authorization = single(headers.authorization);
+  if (authorization !== undefined) {
+    const match = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+    if (match) creds.access_token = match[1];
+    else creds.malformed = true;
+  }
+  const apiKey = single(headers['x-api-key']);
+  if (apiKey !== undefined) creds.api_key = apiKey;
+  return Object.keys(creds).length > 0 ? creds : undefined;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,13 +1,10 @@
 export * from './oauth-provider';
-export * from './oauth-state-store';
+export type { OAuthStateStore, PendingAuthorization } from './oauth-state-store';
+export { StateCollisionError } from './oauth-state-store';
 export * from './memory-oauth-state-store';
 export * from './redis-oauth-state-store';
-export * from './oauth-errors';
+export { OAuthProviderError, OAuthStateError, RedirectNotAllowedError, OAuthCallbackError } from './oauth-errors';
 export * from './oauth-login-flow';
-export * from './oauth-routes';
-export { renderLoginPage, type LoginPageContent } from './login-page';
-export { createPkcePair, pkceChallengeFor, createOAuthState, type PkcePair } from './pkce';
-export { expandGoogleScopes } from './google-scopes';
+export { createOAuthRoutes, type OAuthRoutesOptions, type OAuthRouteHandler } from './oauth-routes';
 export type { GitHubRoleMapping, GitHubMemberships } from './github-role-mapping';
-export { requestProviderJson, type ProviderRequest, type ProviderResponse } from './provider-request';
-export { mountOAuthLogin, sessionFromLogin, type ServerLoginOptions } from './server-login';
+export type { ServerLoginOptions } from './server-login';

@@ -30,9 +30,11 @@ export interface OAuthClientOptions {
   /** How long a user has to complete an authorization, in seconds (default 600). */
   stateTtlSeconds?: number;
   /**
-   * How long an accepted access token is trusted without asking the provider again, in seconds
-   * (default 60; 0 disables). Never longer than the token's known expiry. A token revoked at the
-   * provider keeps working here for at most this long.
+   * How long `authenticate()` trusts an accepted access token without asking the provider again,
+   * in seconds (default 0: off; concurrent checks of one token still share one request). Never
+   * longer than the token's known expiry; a token revoked at the provider keeps working for at
+   * most this long. Behind NextMCP's auth middleware, sessions do this job (`sessionTrustSeconds`),
+   * so leave it off there: a cache would let a revoked token outlive the trust window.
    */
   cacheTtlSeconds?: number;
   /** Most accepted tokens cached at once (default 10 000). */
@@ -149,7 +151,7 @@ export abstract class OAuthProvider implements RefreshingAuthProvider {
       clientAuthentication: config.clientAuthentication,
     });
     this.cache = new AuthResultCache({
-      ttlSeconds: config.cacheTtlSeconds ?? 60,
+      ttlSeconds: config.cacheTtlSeconds ?? 0,
       maxEntries: config.cacheMaxEntries ?? 10_000,
     });
   }

@@ -3,9 +3,9 @@ import type { DependencyContainer } from 'tsyringe';
 import { SESSION_STORE } from '../../di/tokens';
 import { SessionData, epochSeconds } from '../../session/session-data';
 import type { SessionStore } from '../../session/session-store';
-import type { AuthRuntime } from '../auth-runtime';
-import { SESSION_IDENTITY_KEY, identitySnapshot } from '../session-authenticator';
-import { StartupError } from '../../server/startup-error';
+import type { ServerAuth } from '../server-auth';
+import { SESSION_IDENTITY_KEY, identitySnapshot } from '../session-identity';
+import { StartupError } from '../../startup-error';
 import { OAuthLoginFlow, type OAuthLoginFlowOptions, type OAuthLoginResult } from './oauth-login-flow';
 import type { OAuthProvider } from './oauth-provider';
 import { createOAuthRoutes } from './oauth-routes';
@@ -27,7 +27,7 @@ export interface ServerLoginOptions extends Omit<OAuthLoginFlowOptions, 'provide
 }
 
 interface LoginHost {
-  readonly auth: AuthRuntime;
+  readonly auth: ServerAuth;
   readonly container: DependencyContainer;
   addHttpRoute(route: (req: IncomingMessage, res: ServerResponse) => boolean): unknown;
 }

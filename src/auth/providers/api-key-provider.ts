@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuthContext } from '../auth-context';
 import type { AuthProvider, AuthResult, Credentials, ProviderDescription } from '../provider';
-import { hashToken, type TokenHasher } from '../token-hash';
+import { hashToken } from '../token-hash';
 import { grantList } from './grant-list';
 
 /** Who an API key belongs to and what it grants. */
@@ -56,8 +56,6 @@ export class ApiKeyProvider implements AuthProvider {
   readonly credentialKind = 'api_key' as const;
   private readonly byDigestPrefix?: Map<string, StoredKey[]>;
   private readonly validate?: ApiKeyValidator;
-  /** Per connection (its hasher): the key it presented last and the answer, which a key map never changes. */
-  private readonly lastAnswers = new WeakMap<TokenHasher, { key: string; answer: AuthResult }>();
 
   constructor(options: ApiKeyProviderOptions) {
     this.name = options.name ?? 'api-key';
@@ -82,9 +80,14 @@ export class ApiKeyProvider implements AuthProvider {
   }
 
   async authenticate(credentials: Credentials): Promise<AuthResult> {
-    const known = this.authenticateNow(credentials);
-    if (known) return known;
-    const key = credentials.api_key as string;
+    const key = credentials.api_key;
+    if (typeof key !== 'string' || key === '' || key.length > MAX_API_KEY_LENGTH) return invalidKey();
+    if (this.byDigestPrefix) {
+      const stored = this.lookUp(key);
+      if (!stored) return invalidKey();
+      stored.context ??= contextFor(stored.entry, this.name);
+      return { success: true, context: stored.context };
+    }
     let entry: ApiKeyEntry | null | undefined;
     try {
       entry = await this.validate!(key);
@@ -96,25 +99,6 @@ export class ApiKeyProvider implements AuthProvider {
     return { success: true, context: contextFor(entry, this.name) };
   }
 
-  /** With a key map, the answer at once; with a validator, `undefined` unless the key is malformed. */
-  authenticateNow(credentials: Credentials, hasher?: TokenHasher): AuthResult | undefined {
-    const key = credentials.api_key;
-    if (typeof key !== 'string' || key === '' || key.length > MAX_API_KEY_LENGTH) {
-      return invalidKey();
-    }
-    if (!this.byDigestPrefix) return undefined;
-    // `===` stops at the first differing character: it only compares a key with the one the same
-    // connection sent before (see ConnectionAuthMemo), never with a stored key.
-    const last = hasher && this.lastAnswers.get(hasher);
-    if (last && last.key === key) return last.answer;
-    const stored = this.lookUp(key, hasher);
-    if (!stored) return invalidKey();
-    stored.context ??= contextFor(stored.entry, this.name);
-    const answer: AuthResult = Object.freeze({ success: true, context: stored.context });
-    if (hasher) this.lastAnswers.set(hasher, { key, answer });
-    return answer;
-  }
-
   describe(): ProviderDescription {
     const scopes = new Set<string>();
     for (const bucket of this.byDigestPrefix?.values() ?? []) {
@@ -124,8 +108,8 @@ export class ApiKeyProvider implements AuthProvider {
     return scopes.size > 0 ? { ...description, scopes: [...scopes].sort() } : description;
   }
 
-  private lookUp(key: string, hasher?: TokenHasher): StoredKey | undefined {
-    const digest = digestOf(key, hasher);
+  private lookUp(key: string): StoredKey | undefined {
+    const digest = digestOf(key);
     const candidates = this.byDigestPrefix!.get(prefixOf(digest)) ?? [];
     return candidates.find((candidate) => timingSafeEqual(candidate.digest, digest));
   }
@@ -148,8 +132,8 @@ function indexKeys(keys: Record<string, ApiKeyEntry>): Map<string, StoredKey[]> 
   return index;
 }
 
-function digestOf(key: string, hasher?: TokenHasher): Buffer {
-  return Buffer.from(hasher ? hasher.hash(key) : hashToken(key), 'base64url');
+function digestOf(key: string): Buffer {
+  return Buffer.from(hashToken(key), 'base64url');
 }
 
 function prefixOf(digest: Buffer): string {

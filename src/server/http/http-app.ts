@@ -2,20 +2,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Server as McpServer } from '@modelcontextprotocol/sdk/server/index.js';
-import type { AuthRuntime } from '../../auth/auth-runtime';
+import type { ServerAuth } from '../../auth/server-auth';
 import { HttpAuthGate } from '../../auth/http/http-auth-gate';
 import { protectedResourceMetadataUrl } from '../../auth/http/protected-resource-metadata';
 import type { TargetRegistry } from '../target-registry';
 import { McpHttpEndpoint } from './mcp-http-endpoint';
 import { HostGuard, isLoopback } from './host-guard';
-import type { ResourceInfo } from './http-admission';
+import type { ResourceInfo } from '../../auth/http/http-admission';
 import type { HttpListenOptions, HttpServerOptions, Listener } from './http-options';
 import { writeJsonRpcError } from './json-rpc-response';
 
 /** What the HTTP layer needs from a `NextMCP`. */
 export interface HttpHost {
   name: string;
-  auth: AuthRuntime;
+  auth: ServerAuth;
   registry: TargetRegistry;
   createServer(): McpServer;
   /** Extra routes tried before the MCP endpoint (e.g. OAuth login); true when handled. */

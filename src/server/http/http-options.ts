@@ -1,3 +1,5 @@
+import type { Credentials } from '../../auth/provider';
+
 /** Options of `mcp.listen({ transport: 'http', … })` and `mcp.httpHandler(…)`. */
 export interface HttpServerOptions {
   /** Interface to bind; default `127.0.0.1`. */
@@ -30,6 +32,14 @@ export interface HttpListenOptions extends HttpServerOptions {
 
 export interface StdioListenOptions {
   transport: 'stdio';
+  /**
+   * Credentials for every message that carries none, verified like any other (a message's own
+   * win). For servers a desktop client starts with a command and environment variables only.
+   *
+   * @example
+   * await mcp.listen({ transport: 'stdio', credentials: { access_token: process.env.NOTES_TOKEN } });
+   */
+  credentials?: Credentials;
 }
 
 export type ListenOptions = HttpListenOptions | StdioListenOptions;

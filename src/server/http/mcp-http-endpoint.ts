@@ -4,11 +4,10 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { liftAuthMember } from '../../pipeline/credentials';
-import { carryAuth, detachIntoExtra } from '../../pipeline/carried-auth';
+import { carryRequest } from '../../pipeline/carried-auth';
 import { HttpBodyError, readJsonBody } from './read-json-body';
 import { singleRequestId, writeJsonRpcError } from './json-rpc-response';
-import type { HttpAdmission, ResourceInfo } from './http-admission';
+import type { HttpAdmission, ResourceInfo } from '../../auth/http/http-admission';
 import { DEFAULT_MAX_BODY_BYTES } from './http-options';
 
 interface SessionEntry {
@@ -61,24 +60,17 @@ export class McpHttpEndpoint {
   }
 
   private async handlePost(req: AuthedRequest, res: ServerResponse): Promise<void> {
-    let body = liftAuthMember(await readJsonBody(req, this.maxBodyBytes));
+    const body = await readJsonBody(req, this.maxBodyBytes);
     const messages = Array.isArray(body) ? body : [body];
     const caller = await this.admitOrRefuse(messages, req, res, singleRequestId(body));
     if (caller === false) return;
-    req.auth = caller ? carryAuth(caller.token, caller) : undefined;
-    // As on the other transports, a message's credentials travel beside it, not in it. One
-    // `authInfo` covers the whole body, so a batch keeps its credentials in each message's `_meta`.
-    if (!Array.isArray(body)) {
-      const detached = detachIntoExtra(body, { authInfo: req.auth });
-      body = detached.message;
-      req.auth = detached.extra?.authInfo;
-    }
+    req.auth = carryRequest(caller, caller.token);
 
     if (this.options.stateless) return this.handleStateless(req, res, body);
 
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) {
-      const entry = this.ownedSession(sessionId, caller?.auth && `${caller.auth.provider}:${caller.auth.userId}`);
+      const entry = this.ownedSession(sessionId, ownerOf(caller));
       if (!entry) return sessionNotFound(res);
       return entry.transport.handleRequest(req, res, body);
     }
@@ -88,7 +80,7 @@ export class McpHttpEndpoint {
     if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) {
       return writeJsonRpcError(res, 503, { code: -32000, message: 'Too many MCP sessions' }, { id: singleRequestId(body) });
     }
-    const owner = caller?.auth ? `${caller.auth.provider}:${caller.auth.userId}` : undefined;
+    const owner = ownerOf(caller);
     const server = this.createServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -126,9 +118,9 @@ export class McpHttpEndpoint {
     }
     const caller = await this.admitOrRefuse([], req, res, null);
     if (caller === false) return;
-    req.auth = caller ? carryAuth(caller.token, caller) : undefined;
+    req.auth = carryRequest(caller, caller.token);
     const sessionId = header(req, 'mcp-session-id');
-    const entry = sessionId === undefined ? undefined : this.ownedSession(sessionId, caller?.auth && `${caller.auth.provider}:${caller.auth.userId}`);
+    const entry = sessionId === undefined ? undefined : this.ownedSession(sessionId, ownerOf(caller));
     if (!entry) return sessionNotFound(res);
     await entry.transport.handleRequest(req, res);
   }
@@ -167,4 +159,9 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 function sessionNotFound(res: ServerResponse): void {
   writeJsonRpcError(res, 404, { code: -32001, message: 'Session not found' });
+}
+
+/** Who may use an MCP session: the verified caller that opened it. */
+function ownerOf(caller: { auth?: { provider: string; userId: string } }): string | undefined {
+  return caller.auth && `${caller.auth.provider}:${caller.auth.userId}`;
 }

@@ -1,26 +1,25 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { detachIntoExtra } from '../../pipeline/carried-auth';
-import { ConnectionAuthMemo } from '../../auth/connection-auth-memo';
+import type { Credentials } from '../../auth/provider';
 
 /**
  * Wraps any SDK transport so a message's credentials (the seed's top-level `auth` member, or
  * `params._meta.auth`) are taken out before the SDK parses it, and travel beside it to the pipeline.
- * The wrapped transport is one connection (as every SDK transport is): what auth remembers about
- * its tokens is kept for it alone (`ConnectionAuthMemo`).
+ * `defaults` (e.g. `{ access_token: process.env.NOTES_TOKEN }`) go with every message that carries none.
  */
 export class CredentialDetachingTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
-  private readonly authMemo = new ConnectionAuthMemo();
-
-  constructor(private readonly inner: Transport) {
+  constructor(
+    private readonly inner: Transport,
+    defaults?: Credentials,
+  ) {
     inner.onmessage = (message, extra) => {
-      const detached = detachIntoExtra(message, extra, this.authMemo);
-      // Detaching copies a message with credentials; any other gets its copy here.
-      this.onmessage?.(detached.message === message ? reshaped(message) : detached.message, detached.extra);
+      const detached = detachIntoExtra(message, extra, defaults);
+      this.onmessage?.(detached.message, detached.extra);
     };
     inner.onclose = () => this.onclose?.();
     inner.onerror = (error) => this.onerror?.(error);
@@ -45,14 +44,4 @@ export class CredentialDetachingTransport implements Transport {
   close(): Promise<void> {
     return this.inner.close();
   }
-}
-
-/**
- * A copy of the message with a shape V8 shares between messages. The SDK's client builds every
- * request envelope with an object spread, which in V8 (Node 20) gives each envelope a hidden class
- * of its own, so every later read of it (the SDK's schema checks, ours) misses V8's inline caches.
- * A message that came from JSON already has a shared shape; copying it costs little.
- */
-function reshaped(message: JSONRPCMessage): JSONRPCMessage {
-  return typeof message === 'object' && message !== null && !Array.isArray(message) ? Object.assign({}, message) : message;
 }

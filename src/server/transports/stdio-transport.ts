@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { detachIntoExtra } from '../../pipeline/carried-auth';
-import { ConnectionAuthMemo } from '../../auth/connection-auth-memo';
+import type { Credentials } from '../../auth/provider';
 
 const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
@@ -11,6 +11,8 @@ const MAX_LINE_BYTES = 10 * 1024 * 1024;
  * Newline-delimited JSON-RPC over stdin/stdout, like the SDK's stdio transport, except that a
  * message's credentials (the seed's top-level `auth` member, which the SDK's transport would
  * reject, or `params._meta.auth`) are taken out before schema validation and travel beside it.
+ * A desktop client starts a stdio server with a command and environment only: `defaults` are the
+ * credentials of every message that carries none.
  */
 export class StdioServerTransport implements Transport {
   onclose?: () => void;
@@ -19,12 +21,12 @@ export class StdioServerTransport implements Transport {
 
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
-  /** stdio is one peer, one connection: one memo. */
-  private readonly authMemo = new ConnectionAuthMemo();
 
+  /** `defaults`: credentials for every message that carries none (e.g. a token from the environment). */
   constructor(
     private readonly stdin: Readable = process.stdin,
     private readonly stdout: Writable = process.stdout,
+    private readonly defaults?: Credentials,
   ) {}
 
   private readonly onData = (chunk: Buffer): void => {
@@ -47,7 +49,7 @@ export class StdioServerTransport implements Transport {
     let message: JSONRPCMessage;
     let extra: MessageExtraInfo | undefined;
     try {
-      const detached = detachIntoExtra(JSON.parse(line) as unknown, undefined, this.authMemo);
+      const detached = detachIntoExtra(JSON.parse(line) as unknown, undefined, this.defaults);
       extra = detached.extra;
       message = JSONRPCMessageSchema.parse(detached.message);
     } catch {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { CarriedAuth } from '../../pipeline/carried-auth';
+import type { CarriedRequest } from '../../pipeline/carried-auth';
 
 /** The protected resource an HTTP endpoint serves (RFC 9728). */
 export interface ResourceInfo {
@@ -16,18 +16,21 @@ export interface HttpRefusal {
   error: { code: number; message: string; data?: unknown };
 }
 
+/** What the pipeline gets with an admitted request, and the bearer token for the SDK's `authInfo`. */
+export type AdmittedRequest = CarriedRequest & { token: string };
+
 /** What the HTTP endpoint asks of the auth layer for every MCP request, before the SDK sees it. */
 export interface HttpAdmission {
   /**
-   * Authenticates the request and pre-authorizes the calls in it, so a refusal can be a real
-   * 401/403. Resolves to the caller to hand to the pipeline (with the token, for `authInfo`),
-   * or throws; `refusal()` turns what it throws into a response.
+   * Authenticates the request and decides the calls in it, so a refusal can be a real 401/403.
+   * Resolves to what the pipeline takes over (credentials, caller, the decisions made), or
+   * throws; `refusal()` turns what it throws into a response.
    */
   admit(
     messages: readonly unknown[],
     req: IncomingMessage,
     resource: ResourceInfo,
-  ): Promise<(CarriedAuth & { token: string }) | undefined>;
+  ): Promise<AdmittedRequest>;
   /** The HTTP response for an error thrown by `admit`, or undefined when it is not a refusal. */
   refusal(error: unknown, resource: ResourceInfo): HttpRefusal | undefined;
   /** The RFC 9728 protected-resource metadata document for the endpoint. */

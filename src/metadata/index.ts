@@ -1,3 +1,0 @@
-export * from './access-policy';
-export * from './targets';
-export { scanClass } from './scanner';
