@@ -101,7 +101,7 @@ describe('HTTP transport', () => {
         const response = await post(listener.url!, body, headers);
         expect(response.status).toBe(400);
         expect(response.headers.get('www-authenticate')).toContain('error="invalid_request"');
-        const json = await response.json();
+        const json = (await response.json()) as { error: { message: string } };
         expect(json).toMatchObject({ id: body.id, error: { code: -32600 } });
         expect(json.error.message).toMatch(/Authorization/);
         expect(JSON.stringify(json)).not.toContain('tok-');
