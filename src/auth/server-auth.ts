@@ -12,13 +12,12 @@ import type { SessionStore } from '../session/session-store';
 import { MemorySessionStore } from '../session/memory-store';
 import { StartupError } from '../startup-error';
 import type { AuthMiddlewareConfig, AuthMiddlewareHost } from './auth-middleware-options';
-import { AccessTable } from './access-table';
 import { Authenticator, type Caller } from './authenticator';
 import type { PermissionManifest } from './manifest';
 import type { AuthProvider, Credentials } from './provider';
 import { isAuthProvider, ProviderRegistry } from './provider-registry';
 import { ProviderSessions } from './provider-sessions';
-import { AUTH_META_KEY, type TargetAccess } from './target-access';
+import { AccessTable, AUTH_META_KEY, type TargetAccess } from './target-access';
 
 export type ToolListing = 'all' | 'authorized';
 
