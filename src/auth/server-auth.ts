@@ -6,6 +6,7 @@ import type { RequestContext } from '../pipeline/request-context';
 import type { AccessEnforcer } from '../pipeline/enforcement-stage';
 import { credentialsAt, CREDENTIALS_KEY } from '../pipeline/credentials';
 import { POLICY_ENFORCED } from '../pipeline/policy-enforced';
+import { TARGETED_METHODS } from '../server/target-registry';
 import { AUTH_PROVIDER, PERMISSION_MANIFEST, SESSION_STORE } from '../di/tokens';
 import { AuthRequirement } from '../protocol/auth-requirement';
 import type { SessionStore } from '../session/session-store';
@@ -21,8 +22,6 @@ import { AccessTable, AUTH_META_KEY, type TargetAccess } from './target-access';
 
 export type ToolListing = 'all' | 'authorized';
 
-/** Methods that address a target, and are enforced even when it is unknown (e.g. an unknown tool name). */
-export const ENFORCED_METHODS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get']);
 
 /** An installed auth middleware, resolved: its providers and the authenticator with its sessions. */
 interface Binding {
@@ -176,7 +175,7 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
     if (config.requirement === AuthRequirement.NONE) return next();
     try {
       const binding = this.bindings.get(config);
-      if (!binding) throw new StartupError('The auth middleware was installed after the server started serving; install it before');
+      if (!binding) throw new StartupError('Start the server (listen() or connect()) before it serves requests');
       // Another key than the default is read from the message's params (stdio and in memory only),
       // and then only it counts.
       if (config.credentialsKey !== CREDENTIALS_KEY && ctx.transport !== 'http') ctx.credentials = credentialsAt(ctx.params, config.credentialsKey);
@@ -194,7 +193,7 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
   }
 
   private decideThen(ctx: RequestContext, binding: Binding, next: () => Promise<unknown>): Promise<unknown> {
-    if (!ENFORCED_METHODS.has(ctx.method)) return next();
+    if (!TARGETED_METHODS.has(ctx.method)) return next();
     const pending = this.decide(ctx, binding);
     return pending ? pending.then(next) : next();
   }

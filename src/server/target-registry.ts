@@ -1,6 +1,9 @@
 import type { PromptTarget, ResourceTarget, Target, ToolTarget } from '../metadata/targets';
 import { StartupError } from '../startup-error';
 
+/** Requests that address a target; they are enforced even when the target is unknown (e.g. an unknown tool name). */
+export const TARGETED_METHODS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get']);
+
 /** The tools, resources and prompts of one server, by name (tools, prompts) and URI (resources). */
 export class TargetRegistry {
   readonly tools = new Map<string, ToolTarget>();
@@ -39,6 +42,20 @@ export class TargetRegistry {
       if (variables) return { target, variables };
     }
     return undefined;
+  }
+
+  /** The target a request addresses, if it addresses a known one. */
+  targetOf(method: string, params: Record<string, unknown> | undefined): Target | undefined {
+    switch (method) {
+      case 'tools/call':
+        return this.tools.get(String(params?.name));
+      case 'prompts/get':
+        return this.prompts.get(String(params?.name));
+      case 'resources/read':
+        return this.findResource(String(params?.uri))?.target;
+      default:
+        return undefined;
+    }
   }
 
   all(): Target[] {

@@ -3,7 +3,7 @@ import type { AdmittedRequest, HttpAdmission, HttpRefusal, ResourceInfo } from '
 import type { TargetRegistry } from '../../server/target-registry';
 import type { Target } from '../../metadata/targets';
 import { hasBodyCredentials } from '../../pipeline/credentials';
-import { ENFORCED_METHODS, type ServerAuth } from '../server-auth';
+import type { ServerAuth } from '../server-auth';
 import type { Caller } from '../authenticator';
 import { AuthenticationError, AuthorizationError, ScopeInsufficientError } from '../errors';
 import type { Credentials } from '../provider';
@@ -61,7 +61,7 @@ export class HttpAuthGate implements HttpAdmission {
     }
     const decided = new Set<Target>();
     for (const request of requests) {
-      const target = this.targetOf(request);
+      const target = this.registry.targetOf(request.method, request.params);
       if (!target) continue;
       const access = this.auth.accessOf(target);
       const named = access.providerName;
@@ -85,14 +85,6 @@ export class HttpAuthGate implements HttpAdmission {
       throw new AuthenticationError('The token was not issued for this resource', { reason: 'invalid_token', providers: [caller.auth.provider] });
     }
     return caller;
-  }
-
-  private targetOf(request: RequestMessage): Target | undefined {
-    if (!ENFORCED_METHODS.has(request.method)) return undefined;
-    const params = request.params ?? {};
-    if (request.method === 'tools/call') return this.registry.tools.get(String(params.name));
-    if (request.method === 'prompts/get') return this.registry.prompts.get(String(params.name));
-    return this.registry.findResource(String(params.uri))?.target;
   }
 
   refusal(error: unknown, resource: ResourceInfo): HttpRefusal | undefined {
