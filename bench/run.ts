@@ -2,7 +2,7 @@
  * `npm run bench`: NextMCP side by side with the plain MCP SDK (issue 6). Runs every group with
  * warm-up first and interleaved fixed windows, prints the tables, writes bench/results.json and
  * the generated section of BENCHMARKS.md. Flags: `--quick` (short windows, small stores, nothing
- * written), `--only=in-process,http,stores,refresh`.
+ * written), `--only=in-process,http,stores,refresh,import`.
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
@@ -16,26 +16,36 @@ import { resultsTable } from './lib/table';
 import { checkTargets, targetsTable } from './lib/targets';
 import { startLocalIssuer, type LocalIssuer } from './fixtures/local-jwks';
 import * as inProcess from './in-process/scenarios';
+import { echoScenarios, type EchoConnection } from './in-process/echo-client';
 import { httpScenarios } from './http/scenarios';
 import { LoadProcess } from './http/load-process';
 import { fastFileDirectory, fillStore, type StoreSpec } from './stores/filled-stores';
 import { storeScenarios } from './stores/scenarios';
 import { refreshStorm, type RefreshStormResult } from './refresh/refresh-storm';
+import { IMPORT_CASES, importTable, measureImports, type ImportResult } from './import/import-cost';
+import { ensureBuilt } from './import/built-package';
 
-const GROUPS = ['in-process', 'http', 'stores', 'refresh'] as const;
+const GROUPS = ['in-process', 'http', 'stores', 'refresh', 'import'] as const;
 type Group = (typeof GROUPS)[number];
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const groups = new Set<Group>(onlyArg ? (onlyArg.slice(7).split(',') as Group[]) : GROUPS);
+const unknownGroups = [...groups].filter((g) => !GROUPS.includes(g));
+if (unknownGroups.length > 0) {
+  console.error(`unknown group(s) ${unknownGroups.join(', ')}; --only= takes ${GROUPS.join(', ')}`);
+  process.exit(2);
+}
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const settings = {
-  inProcess: { warmupMs: quick ? 300 : 1000, windowMs: 50, rounds: quick ? 10 : 120, paired: true },
+  inProcess: { warmupMs: quick ? 300 : 1000, windowMs: 50, rounds: quick ? 10 : 120, paired: true, inFlight: [1, 32] },
   http: { warmupMs: quick ? 300 : 1000, windowMs: quick ? 500 : 1500, rounds: quick ? 2 : 3, inFlight: [1, 32] },
   stores: { warmupMs: 100, windowMs: quick ? 60 : 100, rounds: quick ? 3 : 10, paired: true, sizes: quick ? [1000, 10_000] : [1000, 10_000, 100_000] },
   refreshStorm: { calls: 1000 },
+  imports: { runs: quick ? 3 : 10 },
 };
+const ROOT = join(__dirname, '..');
 
 function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -69,15 +79,23 @@ async function scoped<T>(cleanup: CleanupStack, run: () => Promise<T>): Promise<
 }
 
 async function runInProcess(cleanup: CleanupStack, issuer: LocalIssuer): Promise<ScenarioResult[]> {
-  progress('in-process: SDK McpServer vs NextMCP over InMemoryTransport, sequential');
-  const scenarios = await opened(cleanup, [
-    await inProcess.sdkBaseline(),
-    await inProcess.sdkNoiseCheck(),
-    await inProcess.nextNoAuth(),
-    await inProcess.nextJwt(issuer),
-    await inProcess.nextApiKey(),
-    await inProcess.nextOAuthSession(),
-  ]);
+  progress('in-process: SDK McpServer vs NextMCP @Tool class, plain SDK Client over InMemoryTransport, sequential and 32 in flight');
+  const openers: (() => Promise<EchoConnection>)[] = [
+    () => inProcess.sdkBaseline(),
+    () => inProcess.sdkNoiseCheck(),
+    () => inProcess.nextNoAuth(),
+    () => inProcess.nextJwt(issuer),
+    () => inProcess.nextApiKey(),
+    () => inProcess.nextOAuthSession(),
+  ];
+  const perConnection: OpenScenario[][] = [];
+  for (const open of openers) {
+    const connection = await open();
+    cleanup.push(connection.name, () => connection.close());
+    perConnection.push(echoScenarios(connection, settings.inProcess.inFlight));
+  }
+  // All sequential scenarios first, then all at 32 in flight: the table shows each load level together.
+  const scenarios = settings.inProcess.inFlight.flatMap((_, level) => perConnection.map((levels) => levels[level]));
   return interleave(scenarios, windowOptions(settings.inProcess));
 }
 
@@ -111,6 +129,16 @@ async function runStores(cleanup: CleanupStack, redisUp: boolean): Promise<Scena
   return results;
 }
 
+async function runImports(): Promise<ImportResult[]> {
+  await ensureBuilt(ROOT, progress);
+  progress(`import: fresh node processes, ${settings.imports.runs} each, order rotating`);
+  return measureImports(IMPORT_CASES, {
+    runs: settings.imports.runs,
+    cwd: ROOT,
+    onRun: (importCase, run, sample) => progress(`  run ${run + 1}: ${importCase.name}: ${sample.requireMs.toFixed(0)} ms`),
+  });
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const cleanup = new CleanupStack();
@@ -124,6 +152,7 @@ async function main(): Promise<void> {
   const machine = await machineInfo(redisUrl);
   const results: ScenarioResult[] = [];
   let refresh: RefreshStormResult | undefined;
+  let imports: ImportResult[] | undefined;
   try {
     const issuer = await startLocalIssuer();
     cleanup.push('JWKS issuer', () => issuer.close());
@@ -135,20 +164,22 @@ async function main(): Promise<void> {
       progress('refresh storm');
       refresh = await refreshStorm(settings.refreshStorm.calls);
     }
+    if (groups.has('import')) imports = await runImports();
   } finally {
     await cleanup.run();
   }
 
-  const targets = checkTargets({ results, refresh });
-  const report: BenchReport = { machine, settings, results, refreshStorm: refresh, targets, durationSeconds: (performance.now() - started) / 1000 };
+  const targets = checkTargets({ results, refresh, imports });
+  const report: BenchReport = { machine, settings, results, refreshStorm: refresh, imports, targets, durationSeconds: (performance.now() - started) / 1000 };
   console.log(`\n${resultsTable(results)}\n`);
   if (refresh) console.log(`Refresh storm: ${refresh.calls} calls → ${refresh.refreshRequests} refresh request(s), ${refresh.errors} errors\n`);
+  if (imports) console.log(`${importTable(imports)}\n`);
   console.log(`${targetsTable(targets)}\n`);
   if (quick || onlyArg) {
     progress('partial run (--quick/--only): results.json and BENCHMARKS.md left as they are');
   } else {
     writeResultsJson(join(__dirname, 'results.json'), report);
-    updateBenchmarksMd(join(__dirname, '..', 'BENCHMARKS.md'), report);
+    updateBenchmarksMd(join(ROOT, 'BENCHMARKS.md'), report);
     progress('wrote bench/results.json and BENCHMARKS.md');
   }
   progress(`done in ${Math.round(report.durationSeconds)} s`);

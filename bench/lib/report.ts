@@ -4,12 +4,14 @@ import type { ScenarioResult } from './scenario';
 import { resultsTable } from './table';
 import { targetsTable, type TargetCheck } from './targets';
 import type { RefreshStormResult } from '../refresh/refresh-storm';
+import { importTable, type ImportResult } from '../import/import-cost';
 
 export interface BenchReport {
   machine: MachineInfo;
   settings: Record<string, unknown>;
   results: ScenarioResult[];
   refreshStorm?: RefreshStormResult;
+  imports?: ImportResult[];
   targets: TargetCheck[];
   durationSeconds: number;
 }
@@ -18,8 +20,8 @@ const START = '<!-- bench:results:start (written by npm run bench; edit outside 
 const END = '<!-- bench:results:end -->';
 
 export function writeResultsJson(file: string, report: BenchReport): void {
-  // One line per measured window: a run has over a thousand of them.
-  const text = JSON.stringify(report, null, 2).replace(/\{\n\s+"ops": [^{}]*?\n\s+\}/g, (window) => window.replace(/\n\s*/g, ' '));
+  // One line per measured window or process: a run has over a thousand of them.
+  const text = JSON.stringify(report, null, 2).replace(/\{\n\s+"(?:ops|requireMs)": [^{}]*?\n\s+\}/g, (window) => window.replace(/\n\s*/g, ' '));
   writeFileSync(file, `${text}\n`);
 }
 
@@ -28,6 +30,7 @@ export function renderLatest(report: BenchReport): string {
   const m = report.machine;
   const versions = Object.entries(m.versions).map(([name, version]) => `${name} ${version}`).join(', ');
   const storm = report.refreshStorm;
+  const imports = report.imports;
   return [
     START,
     `## Latest run`,
@@ -45,6 +48,7 @@ export function renderLatest(report: BenchReport): string {
     '',
     resultsTable(report.results),
     '',
+    ...(imports ? ['### Import cost', '', importTable(imports), ''] : []),
     ...(storm
       ? [
           `Refresh storm: ${storm.calls} concurrent calls, ${storm.refreshRequests} refresh request(s), ` +

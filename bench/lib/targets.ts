@@ -1,6 +1,7 @@
 import { median } from './stats';
 import type { ScenarioResult } from './scenario';
 import type { RefreshStormResult } from '../refresh/refresh-storm';
+import { IMPORT_CASES, type ImportResult } from '../import/import-cost';
 
 /** One target of issue 6 and where this run stands. */
 export interface TargetCheck {
@@ -12,6 +13,7 @@ export interface TargetCheck {
 export interface TargetInputs {
   results: readonly ScenarioResult[];
   refresh?: RefreshStormResult;
+  imports?: readonly ImportResult[];
 }
 
 function find(results: readonly ScenarioResult[], name: string): ScenarioResult | undefined {
@@ -29,10 +31,11 @@ function ratioTarget(r: ScenarioResult | undefined, target: string, floor: numbe
 }
 
 /** The targets of issue 6 that this run's results can answer. */
-export function checkTargets({ results, refresh }: TargetInputs): TargetCheck[] {
+export function checkTargets({ results, refresh, imports }: TargetInputs): TargetCheck[] {
+  // Sequential calls; the same pairs with 32 calls in flight are in the results table beside them.
   const checks: TargetCheck[] = [
-    ...ratioTarget(find(results, 'NextMCP + JwtProvider (RS256, JWKS)'), 'in-process: NextMCP + JwtProvider ≥ 0.90× raw SDK', 0.9),
-    ...ratioTarget(find(results, 'NextMCP, no auth'), 'in-process: NextMCP without auth ≥ 0.95× raw SDK', 0.95),
+    ...ratioTarget(find(results, 'NextMCP + JwtProvider (RS256, JWKS) [sequential]'), 'in-process: NextMCP + JwtProvider ≥ 0.90× raw SDK (sequential)', 0.9),
+    ...ratioTarget(find(results, 'NextMCP, no auth [sequential]'), 'in-process: NextMCP without auth ≥ 0.95× raw SDK (sequential)', 0.95),
   ];
   const next = find(results, 'NextMCP stateless + JwtProvider [sequential]');
   const bearer = find(results, 'SDK stateless + requireBearerAuth (jose) [sequential]');
@@ -58,6 +61,15 @@ export function checkTargets({ results, refresh }: TargetInputs): TargetCheck[] 
       target: `refresh storm: ${refresh.calls} concurrent calls → exactly 1 refresh request`,
       measured: `${refresh.refreshRequests} refresh request(s), ${refresh.errors} errors`,
       met: refresh.refreshRequests === 1 && refresh.errors === 0,
+    });
+  }
+  const sdkImport = imports?.[0];
+  const nextImport = imports?.find((r) => r.name === IMPORT_CASES[1].name);
+  if (sdkImport && nextImport) {
+    checks.push({
+      target: `import: require('nextmcp') for a stdio + JwtProvider server ≤ 1.3× the SDK's Server + StdioServerTransport (fresh processes, median of ${nextImport.samples.length})`,
+      measured: `${nextImport.requireMs.toFixed(0)} ms vs ${sdkImport.requireMs.toFixed(0)} ms: ${nextImport.ratio.toFixed(2)}×`,
+      met: nextImport.ratio <= 1.3,
     });
   }
   return checks;
