@@ -170,6 +170,25 @@ describe('HTTP session limits', () => {
     );
   });
 
+  it('past maxSessionsPerUser, keeps a session whose stream is open over an older idle one', async () => {
+    await withListener(
+      { maxSessionsPerUser: 2 },
+      async (url) => {
+        const listening = await openSession(url, ALICE);
+        const stream = await fetch(url, { headers: { accept: 'text/event-stream', 'mcp-session-id': listening, 'mcp-protocol-version': PROTOCOL, ...ALICE } });
+        expect(stream.status).toBe(200);
+        const idle = await openSession(url, ALICE);
+
+        await openSession(url, ALICE);
+
+        expect(await pingStatus(url, idle, ALICE)).toBe(404);
+        expect(await pingStatus(url, listening, ALICE)).toBe(200);
+        await stream.body!.cancel();
+      },
+      limitedServer({ auth: true }),
+    );
+  });
+
   it('closes a session after sessionIdleTimeoutMs without requests or open streams, not before', async () => {
     await withListener({ sessionIdleTimeoutMs: 1000 }, async (url) => {
       const busy = await openSession(url);

@@ -51,9 +51,9 @@ export class McpSessionTable<S> {
   reserve(owner: string | undefined): McpSessionSlot<S> | McpSessionRefusal {
     const own = owner === undefined ? undefined : this.byOwner.get(owner);
     if (own && own.size >= this.limits.maxSessionsPerUser) {
-      const leastRecent = [...own].find((slot) => slot.id !== undefined);
+      const leastRecent = leastRecentlyUsed(own);
       if (!leastRecent) return 'user_busy';
-      this.evict(leastRecent);
+      void this.evict(leastRecent);
     }
     if (this.slots.size >= this.limits.maxSessions) return 'server_full';
     const slot = new McpSessionSlot<S>(owner);
@@ -125,4 +125,15 @@ export class McpSessionTable<S> {
     }, this.limits.idleTimeoutMs);
     slot.idleTimer.unref();
   }
+}
+
+/** The owner's least recently used session, preferring one without an open stream (that one is in use now). */
+function leastRecentlyUsed<S>(own: Set<McpSessionSlot<S>>): McpSessionSlot<S> | undefined {
+  let withOpenStream: McpSessionSlot<S> | undefined;
+  for (const slot of own) {
+    if (slot.id === undefined) continue;
+    if (slot.openResponses === 0) return slot;
+    withOpenStream ??= slot;
+  }
+  return withOpenStream;
 }
