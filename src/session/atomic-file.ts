@@ -7,7 +7,15 @@ export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
 
 /** Suffix of in-flight temp files; readers ignore them, cleanup removes old leftovers. */
-export const TEMP_SUFFIX = '.tmp';
+const TEMP_SUFFIX = '.tmp';
+
+/** `.<target name>.<pid>.<12 hex>.tmp`, as `writeFileAtomic` names its temp files. */
+const TEMP_FILE_NAME = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
+
+/** Whether `name` is one of `writeFileAtomic`'s temp files (in flight, or left by a crash). */
+export function isTempFileName(name: string): boolean {
+  return TEMP_FILE_NAME.test(name);
+}
 
 /**
  * Replaces `file` with `contents` so a reader sees the old or the new file, never a torn one: a

@@ -167,12 +167,12 @@ export function requireSavableSession(session: SessionData): void {
 /** Unpaired UTF-16 surrogates: such a string has no single encoding, so two ids could meet in one key. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function requireUserId(userId: unknown): asserts userId is string {
+export function requireUserId(userId: unknown): asserts userId is string {
   if (typeof userId !== 'string' || userId === '') throw new TypeError('userId must be a non-empty string');
   if (LONE_SURROGATE.test(userId)) throw new TypeError('userId must be well-formed Unicode');
 }
 
-function requireProvider(provider: unknown): void {
+export function requireProvider(provider: unknown): void {
   if (provider === undefined) return;
   if (typeof provider !== 'string') throw new TypeError('provider must be a string');
   if (LONE_SURROGATE.test(provider)) throw new TypeError('provider must be well-formed Unicode');

@@ -3,9 +3,9 @@ import { basename, join, resolve } from 'node:path';
 import { hashToken } from '../auth/token-hash';
 import {
   isErrorCode,
+  isTempFileName,
   PRIVATE_DIR_MODE,
   readFileIfExists,
-  TEMP_SUFFIX,
   writeFileAtomic,
 } from './atomic-file';
 import {
@@ -34,8 +34,8 @@ export interface FileSessionStoreOptions extends SessionStoreOptions {
   onCorrupt?: CorruptSessionHandler;
 }
 
-/** Temp files older than this are leftovers of a crashed write. */
-const STALE_TEMP_MS = 60 * 60 * 1000;
+/** A temp file untouched this long is a crashed write's leftover: a live write takes milliseconds. */
+const STALE_TEMP_MS = 60 * 1000;
 
 /**
  * Sessions as files, one per (provider, userId), surviving restarts; for a single server (several
@@ -44,6 +44,7 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
  * Files are written atomically (temp + fsync + rename) with mode 0600 in 0700 directories, named
  * by hashes so ids cannot escape the directory. A corrupt file is reported and renamed to
  * `*.corrupt`; other users are unaffected. Same-user writes from two processes: the last one wins.
+ * Temp files left by a crash are removed when a store starts, once they are over a minute old.
  *
  * @example
  * const store = new FileSessionStore('.nextmcp_sessions', {
@@ -59,6 +60,7 @@ export class FileSessionStore extends BaseSessionStore {
   private readonly codec: SessionRecordCodec;
   private readonly onCorrupt: CorruptSessionHandler;
   private prepared?: Promise<void>;
+  private readonly startupSweep: Promise<void>;
 
   constructor(directory = '.nextmcp_sessions', options: FileSessionStoreOptions = {}) {
     super(options);
@@ -66,6 +68,10 @@ export class FileSessionStore extends BaseSessionStore {
     this.layout = new SessionFileLayout(this.directory);
     this.codec = new SessionRecordCodec(options.encryptionKey);
     this.onCorrupt = options.onCorrupt ?? warnAboutCorruptSession;
+    // Temp files a crash left behind go at start; another process's write in flight is younger than a minute.
+    this.startupSweep = this.removeStaleTempFiles(Date.now()).catch((error: unknown) => {
+      console.warn(`[nextmcp] could not remove stale temp files in ${this.directory}: ${(error as Error).message}`);
+    });
   }
 
   async save(session: SessionData): Promise<void> {
@@ -123,11 +129,17 @@ export class FileSessionStore extends BaseSessionStore {
           if (await this.removeRecord(file, record, { user: userHash, slot: slotHashOf(file) })) removed += 1;
         }
       }
-      await removeLeftovers(this.layout.userDirOf(userHash), now);
+      await removeStaleTempFiles(this.layout.userDirOf(userHash), now);
       await rmdir(this.layout.userDirOf(userHash)).catch(() => undefined);
     }
     await this.removeStaleTokenEntries(now);
     return removed;
+  }
+
+  /** Waits for the start-up sweep of temp files, then stops cleanup timers. */
+  override async close(): Promise<void> {
+    await this.startupSweep;
+    await super.close();
   }
 
   protected async readSession(userId: string, slot: string): Promise<SessionData | null> {
@@ -156,6 +168,11 @@ export class FileSessionStore extends BaseSessionStore {
     const updated = applyTokenUpdate(current, update);
     await this.save(updated);
     return updated;
+  }
+
+  private async removeStaleTempFiles(now: number): Promise<void> {
+    for (const userHash of await this.userDirNames()) await removeStaleTempFiles(this.layout.userDirOf(userHash), now);
+    await removeStaleTempFiles(this.layout.tokensDir, now);
   }
 
   /** Creates the directories (0700) once; an existing root is the user's and keeps its mode. */
@@ -215,7 +232,7 @@ export class FileSessionStore extends BaseSessionStore {
     for (const name of await listDirectory(this.layout.tokensDir)) {
       const tokenFile = join(this.layout.tokensDir, name);
       if (!SessionFileLayout.isTokenFileName(name)) {
-        await removeLeftover(tokenFile, now);
+        if (isTempFileName(name)) await removeIfStale(tokenFile, now);
         continue;
       }
       const pointer = this.layout.parsePointer(await readFileIfExists(tokenFile));
@@ -269,15 +286,15 @@ function slotHashOf(file: string): string {
   return basename(file, '.json');
 }
 
-async function removeLeftovers(directory: string, now: number): Promise<void> {
+/** Removes the temp files in `directory` that crashed writers left behind. */
+async function removeStaleTempFiles(directory: string, now: number): Promise<void> {
   for (const name of await listDirectory(directory)) {
-    if (name.endsWith(TEMP_SUFFIX)) await removeLeftover(join(directory, name), now);
+    if (isTempFileName(name)) await removeIfStale(join(directory, name), now);
   }
 }
 
-/** Removes a temp file a crashed writer left behind; a recent one may still be in use. */
-async function removeLeftover(file: string, now: number): Promise<void> {
-  if (!file.endsWith(TEMP_SUFFIX)) return;
+/** A temp file modified in the last minute may be another process's write in flight: it stays. */
+async function removeIfStale(file: string, now: number): Promise<void> {
   const info = await stat(file).catch(() => undefined);
   if (info && now - info.mtimeMs > STALE_TEMP_MS) await rm(file, { force: true });
 }

@@ -11,6 +11,7 @@ export interface SessionKeyParts {
  *
  *   <prefix>{<userId>}:session:<provider>   the session record (TTL from expiresAt)
  *   <prefix>{<userId>}:providers            set of the user's providers: the per-user index
+ *   <prefix>{<userId>}:refresh-lock:<provider>  random holder id, PX ttl: one refresher at a time
  *   <prefix>token:<hashToken(accessToken)>  {"userId","provider"}: the token index (same TTL)
  */
 export class RedisSessionKeys {
@@ -20,6 +21,11 @@ export class RedisSessionKeys {
 
   session(userId: string, slot: string): string {
     return `${this.userTag(userId)}:session:${encodeURIComponent(slot)}`;
+  }
+
+  /** The refresh lock of a session (see `lockRefresh`); not a session key, so no pattern matches it as one. */
+  refreshLock(userId: string, slot: string): string {
+    return `${this.userTag(userId)}:refresh-lock:${encodeURIComponent(slot)}`;
   }
 
   userIndex(userId: string): string {

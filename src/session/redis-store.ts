@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { hashToken } from '../auth/token-hash';
 import {
   applyTokenUpdate,
   BaseSessionStore,
   providerSlot,
+  requireProvider,
   requireSavableSession,
+  requireUserId,
   type SessionStoreOptions,
 } from './base-session-store';
 import {
@@ -59,6 +62,7 @@ const MAX_UPDATE_ATTEMPTS = 50;
  *
  * When Redis is down every call fails closed with `SessionStoreUnavailableError` within
  * `commandTimeoutMs` per round trip (default 2 s), and works again once Redis is back.
+ * `lockRefresh` gives one replica at a time the right to refresh a session.
  *
  * @example
  * const store = new RedisSessionStore({
@@ -149,6 +153,29 @@ export class RedisSessionStore extends BaseSessionStore {
       if (await this.removeIfExpired(key, nowMs)) removed += 1;
     });
     return removed;
+  }
+
+  /**
+   * A refresh lock shared by every replica: `SET key holder NX PX ttlMs` with a random holder id,
+   * released by a compare-and-delete script, so only the holder's release frees it.
+   * @throws SessionStoreUnavailableError when Redis does not answer within `commandTimeoutMs`.
+   */
+  async lockRefresh(userId: string, provider: string | undefined, ttlMs: number): Promise<(() => Promise<void>) | null> {
+    requireUserId(userId);
+    requireProvider(provider);
+    if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs must be a positive integer');
+    const key = this.keys.refreshLock(userId, providerSlot(provider));
+    const holder = randomUUID();
+    const taken = await this.guard.run(() => this.client.set(key, holder, 'PX', ttlMs, 'NX'));
+    if (taken !== 'OK') return null;
+    let released: Promise<void> | undefined;
+    return () => {
+      released ??= this.guard.run(() => this.evalString(DELETE_IF_EQUAL, [key], [holder])).then(
+        () => undefined,
+        () => undefined, // Redis unreachable: the lock expires by itself
+      );
+      return released;
+    };
   }
 
   override async close(): Promise<void> {

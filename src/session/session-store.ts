@@ -69,10 +69,20 @@ export interface SessionStore {
   /** Stops cleanup timers and releases connections the store opened itself. */
   close(): Promise<void>;
   /**
-   * Optional, for stores shared between processes: a short lock on refreshing one session, so
-   * that across every process using the store one refresh of it runs at a time. Resolves to a
-   * function releasing it (only this holder's lock), or `null` while another holder has it. The
-   * lock expires by itself after `ttlMs`, so a crashed holder delays the others by at most that.
+   * Optional, for stores shared between processes (`RedisSessionStore`): a short lock so that one
+   * process at a time refreshes the session of (provider, userId); a call without a provider locks
+   * the ('', userId) identity. Resolves to a function that releases this holder's lock (never
+   * another's; calling it twice is harmless; it does not reject, as the lock expires anyway), or
+   * to `null` when someone else holds it. The lock expires by itself after `ttlMs`, so a crashed
+   * holder delays the others by at most that. Stores without it refresh single-flight in-process.
+   *
+   * @example
+   * const release = await store.lockRefresh?.(userId, 'google', 10_000);
+   * if (release === null) {
+   *   // another process is refreshing: wait for its tokens (store.load) instead of refreshing too
+   * } else {
+   *   try { await refreshNow(); } finally { await release?.(); }
+   * }
    */
   lockRefresh?(userId: string, provider: string | undefined, ttlMs: number): Promise<(() => Promise<void>) | null>;
 }

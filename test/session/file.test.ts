@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { hashToken } from '../../src/auth/token-hash';
 import {
@@ -249,6 +249,39 @@ describe('FileSessionStore on disk', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.save(makeSession({ userId: `u${i}` }))));
 
     expect((await walk(directory)).filter((file) => file.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it("removes a crash's stale temp files at start, never another process's write in flight", async () => {
+    const directory = newDirectory();
+    await storeIn(directory).save(makeSession());
+    const [sessionFile] = sessionFiles(await walk(directory));
+    const userDir = resolve(sessionFile, '..');
+    const tokenFile = (await walk(join(directory, 'tokens')))[0];
+    const otherPid = process.pid + 1;
+    const tempOf = (file: string, pid: number) => join(resolve(file, '..'), `.${basename(file)}.${pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const twoMinutesAgo = new Date(Date.now() - 2 * 60_000);
+    const crashed = [tempOf(sessionFile, otherPid), tempOf(tokenFile, otherPid)];
+    for (const file of crashed) {
+      await writeFile(file, '{"half":');
+      await utimes(file, twoMinutesAgo, twoMinutesAgo);
+    }
+    // Another process is writing this one right now: open, partly written, seconds old.
+    const inFlight = tempOf(sessionFile, otherPid);
+    const writer = await open(inFlight, 'wx', 0o600);
+    await writer.write('{"format":1,');
+    const unrelated = join(userDir, 'notes.tmp');
+    await writeFile(unrelated, 'not a temp file of the store');
+    await utimes(unrelated, twoMinutesAgo, twoMinutesAgo);
+
+    const restarted = storeIn(directory);
+    await restarted.close(); // waits for the start-up sweep
+
+    for (const file of crashed) await expect(stat(file)).rejects.toThrow(/ENOENT/);
+    await writer.write('"done":true}');
+    await writer.close();
+    expect(await readFile(inFlight, 'utf8')).toBe('{"format":1,"done":true}');
+    expect(await readFile(unrelated, 'utf8')).toBe('not a temp file of the store');
+    expect((await storeIn(directory).load('user-1', 'github'))?.userId).toBe('user-1');
   });
 
   it('loses nothing when two processes write different users at the same time', async () => {

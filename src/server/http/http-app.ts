@@ -11,6 +11,8 @@ import { HostGuard, isLoopback } from './host-guard';
 import type { ResourceInfo } from '../../auth/http/http-admission';
 import type { HttpListenOptions, HttpServerOptions, Listener } from './http-options';
 import { writeJsonRpcError } from './json-rpc-response';
+import { nodeServerOptions, resolveHttpLimits } from './http-limits';
+import { reportInternalError } from './internal-error';
 
 /** What the HTTP layer needs from a `NextMCP`. */
 export interface HttpHost {
@@ -41,9 +43,8 @@ export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wi
   const gate = new HttpAuthGate(host.auth, host.registry, host.name, options.authorizationServers);
   const endpoint = new McpHttpEndpoint(() => host.createServer(), gate, resource, {
     stateless: options.stateless ?? false,
-    maxBodyBytes: options.maxBodyBytes,
     enableJsonResponse: options.enableJsonResponse,
-    maxSessions: options.maxSessions,
+    limits: resolveHttpLimits(options),
   });
 
   const app = express();
@@ -64,6 +65,7 @@ export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wi
     res.set('cache-control', 'max-age=300').json(gate.protectedResourceMetadata(current));
   });
   app.all(path, (req, res) => endpoint.handle(req, res));
+  app.use(answerRoutingError);
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => app(req, res)) as HttpHandler;
   handler.close = () => endpoint.close();
@@ -84,8 +86,10 @@ export async function startHttpListener(host: HttpHost, options: HttpListenOptio
   // Both depend on the bound port; no request can arrive before they are set.
   let resource: ResourceInfo | undefined;
   let guard: HostGuard | undefined;
+  const limits = resolveHttpLimits(options);
   const handler = createHttpHandler(host, { ...options, path }, { resource: () => resource!, guard: () => guard });
-  const server = createServer(handler);
+  const server = createServer(nodeServerOptions(limits), handler);
+  if (limits.maxConnections !== undefined) server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, hostname, () => {
@@ -113,6 +117,19 @@ export async function startHttpListener(host: HttpHost, options: HttpListenOptio
 
 export function resourceFor(resourceUrl: string): ResourceInfo {
   return { resourceUrl, metadataUrl: protectedResourceMetadataUrl(resourceUrl) };
+}
+
+/**
+ * Errors express's router raises on client input (a malformed percent-encoding in the path, …):
+ * answered here as JSON-RPC errors, never logged with a stack nor passed on to a host app.
+ */
+function answerRoutingError(error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction): void {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return writeJsonRpcError(res, status, { code: -32600, message: 'Bad Request' });
+  }
+  reportInternalError(error);
+  writeJsonRpcError(res, 500, { code: -32603, message: 'Internal server error' });
 }
 
 function normalizePath(path: string): string {

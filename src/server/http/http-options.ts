@@ -14,16 +14,43 @@ export interface HttpServerOptions {
   resourceUrl?: string;
   /** OAuth authorization servers advertised in the protected-resource metadata. */
   authorizationServers?: string[];
-  /** Largest accepted request body; default 1 MiB. */
+  /** Largest accepted request body in bytes; larger bodies get `413`. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Deepest nesting of arrays and objects accepted in a request body; deeper bodies get `400`
+   * with JSON-RPC error `-32600`. Default 64.
+   */
+  maxJsonDepth?: number;
   /** Extra `Host` header values accepted (DNS-rebinding protection is on when bound to loopback). */
   allowedHosts?: string[];
   /** `Origin` values accepted; by default loopback origins when bound to loopback. */
   allowedOrigins?: string[];
   /** Answer POSTs with plain JSON instead of an SSE stream. */
   enableJsonResponse?: boolean;
-  /** Most concurrent stateful MCP sessions; default 10 000. */
+  /**
+   * Most stateful MCP sessions open at once, over all users; past it `initialize` gets `503` with
+   * `Retry-After`. Default 10 000.
+   */
   maxSessions?: number;
+  /**
+   * Most stateful MCP sessions one caller (`provider:userId`) may hold; opening one more closes
+   * that caller's least recently used session (its id then answers `404`). Default 100.
+   */
+  maxSessionsPerUser?: number;
+  /** A stateful MCP session with no request and no open stream for this long is closed. Default 1 800 000 (30 min). */
+  sessionIdleTimeoutMs?: number;
+  /**
+   * `listen()` only: time a client has to send the request headers; past it the connection is
+   * closed (slow-header clients). Default 10 000.
+   */
+  headersTimeoutMs?: number;
+  /**
+   * `listen()` only: time a client has to send the whole request (headers and body); responses and
+   * SSE streams are not cut. Default 30 000.
+   */
+  requestTimeoutMs?: number;
+  /** `listen()` only: most open TCP connections; further ones are closed on arrival. Default: no limit. */
+  maxConnections?: number;
 }
 
 export interface HttpListenOptions extends HttpServerOptions {
@@ -52,3 +79,9 @@ export interface Listener {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+export const DEFAULT_MAX_SESSIONS = 10_000;
+export const DEFAULT_MAX_SESSIONS_PER_USER = 100;
+export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;

@@ -8,32 +8,33 @@ import { carryRequest } from '../../pipeline/carried-auth';
 import { HttpBodyError, readJsonBody } from './read-json-body';
 import { singleRequestId, writeJsonRpcError } from './json-rpc-response';
 import type { HttpAdmission, ResourceInfo } from '../../auth/http/http-admission';
-import { DEFAULT_MAX_BODY_BYTES } from './http-options';
+import type { HttpLimits } from './http-limits';
+import { McpSessionTable, type McpSessionRefusal } from './mcp-session-table';
+import { reportInternalError } from './internal-error';
 
 interface SessionEntry {
   transport: StreamableHTTPServerTransport;
   server: Server;
-  /** `provider:userId` of the caller that opened the session; others may not use it. */
-  owner?: string;
 }
 
 export interface McpHttpEndpointOptions {
   stateless: boolean;
-  maxBodyBytes?: number;
   enableJsonResponse?: boolean;
-  maxSessions?: number;
+  limits: HttpLimits;
 }
+
+/** Seconds a client refused a new session should wait: sessions free up as others end or idle out. */
+const SESSION_RETRY_AFTER_SECONDS = '5';
 
 type AuthedRequest = IncomingMessage & { auth?: AuthInfo };
 
 /**
- * The MCP endpoint over Streamable HTTP. Reads and checks the body itself (size limit, the
- * top-level `auth` member, the auth decision) and only then hands it to the SDK transport:
+ * The MCP endpoint over Streamable HTTP. Reads and checks the body itself (size and depth limits,
+ * the auth decision) and only then hands it to the SDK transport:
  * stateful (one SDK server per MCP session) or stateless (one per request).
  */
 export class McpHttpEndpoint {
-  private readonly sessions = new Map<string, SessionEntry>();
-  private readonly maxBodyBytes: number;
+  private readonly sessions: McpSessionTable<SessionEntry>;
 
   constructor(
     private readonly createServer: () => Server,
@@ -41,9 +42,13 @@ export class McpHttpEndpoint {
     private readonly resource: () => ResourceInfo,
     private readonly options: McpHttpEndpointOptions,
   ) {
-    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const { maxSessions, maxSessionsPerUser, sessionIdleTimeoutMs } = options.limits;
+    this.sessions = new McpSessionTable<SessionEntry>({ maxSessions, maxSessionsPerUser, idleTimeoutMs: sessionIdleTimeoutMs }, (entry) =>
+      Promise.allSettled([entry.transport.close(), entry.server.close()]),
+    );
   }
 
+  /** Never rejects: whatever goes wrong is answered here, not thrown into a host app. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       if (req.method === 'POST') return await this.handlePost(req, res);
@@ -51,16 +56,19 @@ export class McpHttpEndpoint {
       res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();
     } catch (error) {
       if (error instanceof HttpBodyError) {
-        // The body may be unread: the connection cannot be reused for another request.
-        return writeJsonRpcError(res, error.status, { code: error.jsonRpcCode, message: error.message }, { headers: { connection: 'close' } });
+        // Part of the body may still be on the socket: then the connection cannot serve another request.
+        const headers = error.bodyUnread ? { connection: 'close' } : undefined;
+        return writeJsonRpcError(res, error.status, { code: error.jsonRpcCode, message: error.message }, { headers });
       }
-      writeJsonRpcError(res, 500, { code: -32603, message: 'Internal server error' });
-      throw error;
+      reportInternalError(error);
+      if (res.headersSent) res.end();
+      else writeJsonRpcError(res, 500, { code: -32603, message: 'Internal server error' });
     }
   }
 
   private async handlePost(req: AuthedRequest, res: ServerResponse): Promise<void> {
-    const body = await readJsonBody(req, this.maxBodyBytes);
+    const limits = this.options.limits;
+    const body = await readJsonBody(req, { maxBytes: limits.maxBodyBytes, maxDepth: limits.maxJsonDepth });
     const messages = Array.isArray(body) ? body : [body];
     const caller = await this.admitOrRefuse(messages, req, res, singleRequestId(body));
     if (caller === false) return;
@@ -68,32 +76,37 @@ export class McpHttpEndpoint {
 
     if (this.options.stateless) return this.handleStateless(req, res, body);
 
+    const owner = ownerOf(caller);
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) {
-      const entry = this.ownedSession(sessionId, ownerOf(caller));
-      if (!entry) return sessionNotFound(res);
-      return entry.transport.handleRequest(req, res, body);
+      const slot = this.sessions.find(sessionId, owner);
+      if (!slot?.session) return sessionNotFound(res);
+      this.sessions.track(slot, res);
+      return slot.session.transport.handleRequest(req, res, body);
     }
     if (!messages.some((m) => isInitializeRequest(m))) {
       return writeJsonRpcError(res, 400, { code: -32000, message: 'Bad Request: no valid MCP session id' }, { id: singleRequestId(body) });
     }
-    if (this.sessions.size >= (this.options.maxSessions ?? 10_000)) {
-      return writeJsonRpcError(res, 503, { code: -32000, message: 'Too many MCP sessions' }, { id: singleRequestId(body) });
-    }
-    const owner = ownerOf(caller);
+    // Taken before the first await, so simultaneous initializes cannot overshoot the limits.
+    const slot = this.sessions.reserve(owner);
+    if (typeof slot === 'string') return sessionRefused(res, slot, singleRequestId(body));
     const server = this.createServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: this.options.enableJsonResponse,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, owner });
+        this.sessions.activate(slot, id);
       },
     });
-    transport.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
-    };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    slot.session = { transport, server };
+    transport.onclose = () => this.sessions.remove(slot);
+    this.sessions.track(slot, res);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      if (slot.id === undefined) void this.sessions.evict(slot); // never initialized: the slot goes back
+    }
   }
 
   private async handleStateless(req: AuthedRequest, res: ServerResponse, body: unknown): Promise<void> {
@@ -120,9 +133,10 @@ export class McpHttpEndpoint {
     if (caller === false) return;
     req.auth = carryRequest(caller, caller.token);
     const sessionId = header(req, 'mcp-session-id');
-    const entry = sessionId === undefined ? undefined : this.ownedSession(sessionId, ownerOf(caller));
-    if (!entry) return sessionNotFound(res);
-    await entry.transport.handleRequest(req, res);
+    const slot = sessionId === undefined ? undefined : this.sessions.find(sessionId, ownerOf(caller));
+    if (!slot?.session) return sessionNotFound(res);
+    this.sessions.track(slot, res);
+    await slot.session.transport.handleRequest(req, res);
   }
 
   /** The caller to carry into the pipeline, or `false` when a refusal was written. */
@@ -138,18 +152,19 @@ export class McpHttpEndpoint {
     }
   }
 
-  /** A session is usable only by the identity that opened it (MCP security best practice). */
-  private ownedSession(sessionId: string, caller: string | undefined): SessionEntry | undefined {
-    const entry = this.sessions.get(sessionId);
-    if (!entry || (entry.owner !== undefined && entry.owner !== caller)) return undefined;
-    return entry;
-  }
-
   async close(): Promise<void> {
-    const entries = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.allSettled(entries.flatMap((e) => [e.transport.close(), e.server.close()]));
+    await this.sessions.closeAll();
   }
+}
+
+/** `provider:userId` of a verified caller: who owns the sessions it opens. */
+function ownerOf(caller: { auth?: { provider: string; userId: string } } | undefined): string | undefined {
+  return caller?.auth ? `${caller.auth.provider}:${caller.auth.userId}` : undefined;
+}
+
+function sessionRefused(res: ServerResponse, refusal: McpSessionRefusal, id: string | number | null): void {
+  const message = refusal === 'server_full' ? 'Too many MCP sessions' : 'Too many MCP sessions of this user are being opened at once';
+  writeJsonRpcError(res, 503, { code: -32000, message }, { id, headers: { 'retry-after': SESSION_RETRY_AFTER_SECONDS } });
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -161,7 +176,3 @@ function sessionNotFound(res: ServerResponse): void {
   writeJsonRpcError(res, 404, { code: -32001, message: 'Session not found' });
 }
 
-/** Who may use an MCP session: the verified caller that opened it. */
-function ownerOf(caller: { auth?: { provider: string; userId: string } }): string | undefined {
-  return caller.auth && `${caller.auth.provider}:${caller.auth.userId}`;
-}

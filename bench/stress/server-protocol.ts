@@ -1,0 +1,11 @@
+/** Messages between `npm run stress` and its server process. */
+export type ParentMessage = { type: 'memory' } | { type: 'stop' };
+
+export type ServerMessage =
+  | { type: 'ready'; stateless: string; stateful: string }
+  | { type: 'memory'; rss: number; heapUsed: number };
+
+export interface MemoryFigures {
+  rss: number;
+  heapUsed: number;
+}
