@@ -65,6 +65,19 @@ class Replica {
     }
   }
 
+  /** One SDK client sending `Authorization: Bearer <token>`, making `count` `whoami` calls at once. */
+  async whoamiAtOnce(token: string, count: number): Promise<Seen[]> {
+    const client = new Client({ name: 'replicas-test', version: '1' });
+    const transport = new StreamableHTTPClientTransport(await this.url(), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+    await client.connect(transport);
+    try {
+      const results = await Promise.all(Array.from({ length: count }, () => client.callTool({ name: 'whoami', arguments: {} })));
+      return results.map((r) => r.structuredContent as unknown as Seen);
+    } finally {
+      await client.close();
+    }
+  }
+
   /** SIGTERM (the replica closes its server and store), SIGKILL if it has not exited in 5 s. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
@@ -168,8 +181,9 @@ describeWithRedis('two NextMCP replicas in separate processes sharing one RedisS
     expect(gh.requestCount(TOKEN_PATH)).toBe(refreshes + 1);
   });
 
-  it('serves both callers when A and B refresh the same session at once with a rotating refresh token', async () => {
+  it('serves both callers, with one refresh, when A and B need the same session refreshed at once (rotating refresh token)', async () => {
     const session = await loggedIn('monalisa', '3003');
+    const refreshes = gh.requestCount(TOKEN_PATH);
     // A slow token endpoint, so both replicas start their refresh before either has stored one.
     gh.server.delay(TOKEN_PATH, 300);
     try {
@@ -177,12 +191,30 @@ describeWithRedis('two NextMCP replicas in separate processes sharing one RedisS
 
       const stored = await store.load('3003', 'github');
       expect(stored?.accessToken).not.toBe(session.accessToken);
+      expect(gh.requestCount(TOKEN_PATH)).toBe(refreshes + 1);
       expect(seen.map((s) => s.sessionAccessToken)).toEqual([stored?.accessToken, stored?.accessToken]);
       expect(seen.map((s) => s.replica)).toEqual(['A', 'B']);
     } finally {
       gh.server.delay(TOKEN_PATH, undefined);
     }
   });
+
+  it('makes exactly one refresh request for 200 concurrent calls split across both replicas (a Redis lock per session)', async () => {
+    const session = await loggedIn('octocat', '1001');
+    const refreshes = gh.requestCount(TOKEN_PATH);
+    // A slow token endpoint, so both replicas want to refresh before either has stored new tokens.
+    gh.server.delay(TOKEN_PATH, 300);
+    try {
+      const seen = (await Promise.all([a.whoamiAtOnce(session.accessToken, 100), b.whoamiAtOnce(session.accessToken, 100)])).flat();
+      expect(gh.requestCount(TOKEN_PATH)).toBe(refreshes + 1);
+      const stored = await store.load('1001', 'github');
+      expect(stored?.accessToken).not.toBe(session.accessToken);
+      expect(new Set(seen.map((s) => s.sessionAccessToken))).toEqual(new Set([stored?.accessToken]));
+      expect(new Set(seen.map((s) => s.replica))).toEqual(new Set(['A', 'B']));
+    } finally {
+      gh.server.delay(TOKEN_PATH, undefined);
+    }
+  }, 60_000);
 
   it('left nothing on the replicas’ stderr', () => {
     expect(a.errors + b.errors).toBe('');
