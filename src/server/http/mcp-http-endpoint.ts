@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -10,6 +9,7 @@ import { HttpBodyError, readJsonBody } from './read-json-body';
 import { singleRequestId, writeJsonRpcError } from './json-rpc-response';
 import type { HttpAdmission, ResourceInfo } from './http-admission';
 import { DEFAULT_MAX_BODY_BYTES } from './http-options';
+import { SessionTransport, type ResumableStreamOptions } from './session-transport';
 
 interface SessionEntry {
   transport: StreamableHTTPServerTransport;
@@ -18,7 +18,7 @@ interface SessionEntry {
   owner?: string;
 }
 
-export interface McpHttpEndpointOptions {
+export interface McpHttpEndpointOptions extends ResumableStreamOptions {
   stateless: boolean;
   maxBodyBytes?: number;
   enableJsonResponse?: boolean;
@@ -90,9 +90,10 @@ export class McpHttpEndpoint {
     }
     const owner = caller?.auth ? `${caller.auth.provider}:${caller.auth.userId}` : undefined;
     const server = this.createServer();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+    const transport: StreamableHTTPServerTransport = new SessionTransport({
       enableJsonResponse: this.options.enableJsonResponse,
+      eventStore: this.options.eventStore,
+      retryInterval: this.options.retryInterval,
       onsessioninitialized: (id) => {
         this.sessions.set(id, { transport, server, owner });
       },
