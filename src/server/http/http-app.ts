@@ -17,7 +17,8 @@ export interface HttpHost {
   name: string;
   auth: AuthRuntime;
   registry: TargetRegistry;
-  createServer(): McpServer;
+  /** A server for one MCP session, or for one request when `stateless`. */
+  createServer(connection: { stateless: boolean }): McpServer;
   /** Extra routes tried before the MCP endpoint (e.g. OAuth login); true when handled. */
   httpRoutes: readonly ((req: IncomingMessage, res: ServerResponse) => boolean)[];
 }
@@ -39,11 +40,14 @@ export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wi
   const path = normalizePath(options.path ?? '/mcp');
   const { resource, guard } = wiring ?? mountedWiring(options);
   const gate = new HttpAuthGate(host.auth, host.registry, host.name, options.authorizationServers);
-  const endpoint = new McpHttpEndpoint(() => host.createServer(), gate, resource, {
-    stateless: options.stateless ?? false,
+  const stateless = options.stateless ?? false;
+  const endpoint = new McpHttpEndpoint(() => host.createServer({ stateless }), gate, resource, {
+    stateless,
     maxBodyBytes: options.maxBodyBytes,
     enableJsonResponse: options.enableJsonResponse,
     maxSessions: options.maxSessions,
+    eventStore: options.eventStore,
+    retryInterval: options.retryInterval,
   });
 
   const app = express();
