@@ -11,7 +11,7 @@ import {
   type ClientCapabilities,
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
-import { clientRequestServer, type Outcome } from '../fixtures/client-requests-server';
+import { clientRequestServer, ICON, SERVER_INFO, type Outcome } from '../fixtures/client-requests-server';
 import { connectOver, eventually, TRANSPORTS, type Connected, type TransportName } from '../support/three-transports';
 
 const STDIO_FIXTURE = 'test/fixtures/client-requests-stdio.ts';
@@ -49,6 +49,16 @@ describe.each(TRANSPORTS)('requests to the client over %s', (transport: Transpor
 
   afterAll(async () => {
     await Promise.allSettled([capable?.close(), bare?.close()]);
+  });
+
+  it('describes itself, and declares only the capabilities it serves', async () => {
+    const { client } = bare;
+    expect(client.getServerVersion()).toEqual(SERVER_INFO);
+    // No resources or prompts are registered.
+    expect(client.getServerCapabilities()).toEqual({ tools: {}, logging: {} });
+    const { tools } = await client.listTools();
+    expect(tools.find((t) => t.name === 'roots')).toMatchObject({ icons: [ICON], execution: { taskSupport: 'forbidden' } });
+    await expect(client.listPrompts()).rejects.toMatchObject({ code: ErrorCode.MethodNotFound });
   });
 
   it('samples on behalf of the call, and refuses sampling with tools the client cannot do', async () => {

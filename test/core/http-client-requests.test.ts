@@ -1,22 +1,10 @@
 import 'reflect-metadata';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { CreateMessageRequestSchema, LoggingMessageNotificationSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Listener, NextMCP } from '../../src';
 import { clientRequestServer } from '../fixtures/client-requests-server';
-import { SseReader } from '../support/sse';
-import { eventually } from '../support/three-transports';
-
-const PROTOCOL = '2025-11-25';
-
-function post(url: URL, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': PROTOCOL, ...headers },
-    body: JSON.stringify(body),
-  });
-}
+import { postMcp as post, PROTOCOL, SseReader } from '../support/raw-mcp-http';
 
 /** The JSON-RPC messages of an SSE stream until `stop` says so (priming events carry none). */
 async function messagesUntil(reader: SseReader, stop: (message: JSONRPCMessage) => boolean): Promise<JSONRPCMessage[]> {
@@ -78,35 +66,5 @@ describe('requests to the client over Streamable HTTP', () => {
       rejected: { name: 'ClientRequestUnavailableError', message: expect.stringMatching(/^sampling\/createMessage was not sent: a stateless HTTP server has no MCP session/) },
     });
     expect(asked).toBe(false);
-  });
-});
-
-describe('logging/setLevel', () => {
-  it.each(['in-memory', 'http'])('keeps the level per MCP session (%s)', async (transport) => {
-    const mcp = clientRequestServer();
-    const listener = transport === 'http' ? await mcp.listen({ transport: 'http', port: 0 }) : undefined;
-    const connectClient = async () => {
-      const client = new Client({ name: 'levels', version: '1' });
-      const levels: string[] = [];
-      client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void levels.push(n.params.level));
-      if (listener) {
-        await client.connect(new StreamableHTTPClientTransport(listener.url!));
-      } else {
-        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-        await mcp.connect(serverSide);
-        await client.connect(clientSide);
-      }
-      return { client, levels };
-    };
-    const quiet = await connectClient();
-    const chatty = await connectClient();
-    await quiet.client.setLoggingLevel('error');
-    await quiet.client.callTool({ name: 'log_every_level', arguments: {} });
-    await chatty.client.callTool({ name: 'log_every_level', arguments: {} });
-    await eventually(() => quiet.levels.length === 1 && chatty.levels.length === 4, 'the log messages');
-    await Promise.all([quiet.client.close(), chatty.client.close()]);
-    await mcp.close();
-    expect(quiet.levels).toEqual(['error']);
-    expect(chatty.levels).toEqual(['debug', 'info', 'warning', 'error']);
   });
 });

@@ -1,3 +1,15 @@
+/** The protocol version raw requests speak. */
+export const PROTOCOL = '2025-11-25';
+
+/** A raw MCP POST, as a Streamable HTTP client sends it. */
+export function postMcp(url: URL, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': PROTOCOL, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
 /** One server-sent event as the wire carries it. */
 export interface SseEvent {
   id?: string;
