@@ -65,8 +65,9 @@ export interface ToolContext {
   /**
    * Asks the client's LLM for a completion (`sampling/createMessage`), on this request's stream.
    * Rejects with a `ClientCapabilityError` (nothing sent) when the client did not declare
-   * `sampling` (or `sampling.tools` for `tools`/`toolChoice`), and when the call is cancelled or the
-   * client goes away.
+   * `sampling` (or `sampling.tools` for `tools`/`toolChoice`), a `ClientRequestUnavailableError`
+   * on a stateless HTTP server, and a `ClientRequestCancelledError` when the call is cancelled or
+   * the client goes away (the same holds for `elicit()` and `listRoots()`).
    *
    * @example
    * const { content } = await ctx.sample({ messages: [{ role: 'user', content: { type: 'text', text: 'Summarize…' } }], maxTokens: 200 });
