@@ -100,14 +100,19 @@ export interface ToolContext {
 class PipelineToolContext implements ToolContext {
   // A private brand, not a flag: nothing outside this module can mark a context as enforced.
   readonly #policyEnforced: boolean;
+  // `#` fields: util.inspect leaves them out, and `extra` carries the request's credentials.
+  readonly #client?: ClientConnection;
+  readonly #extra?: Extra;
 
   constructor(
     readonly request: RequestContext,
     policyEnforced: boolean,
-    private readonly client?: ClientConnection,
-    private readonly extra?: Extra,
+    client?: ClientConnection,
+    extra?: Extra,
   ) {
     this.#policyEnforced = policyEnforced;
+    this.#client = client;
+    this.#extra = extra;
   }
 
   static isEnforced(ctx: unknown): boolean {
@@ -148,7 +153,7 @@ class PipelineToolContext implements ToolContext {
   }
 
   async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
-    if (!isLevelEnabled(level, this.client?.logLevel)) return;
+    if (!isLevelEnabled(level, this.#client?.logLevel)) return;
     await this.request.notify({ method: 'notifications/message', params: { level, data, ...(logger && { logger }) } });
   }
 
@@ -178,7 +183,7 @@ class PipelineToolContext implements ToolContext {
   }
 
   closeSSEStream(): boolean {
-    const close = this.extra?.closeSSEStream;
+    const close = this.#extra?.closeSSEStream;
     if (!close) return false;
     close();
     return true;
@@ -191,17 +196,18 @@ class PipelineToolContext implements ToolContext {
 
   /** The connection to send `request` on, once it is known that it can and may be sent. */
   private clientFor(request: ServerRequest): ClientConnection {
-    if (!this.client || !this.extra) throw new ClientRequestUnavailableError(request.method, 'this request has no client connection');
-    if (this.client.requestsUnavailable) throw new ClientRequestUnavailableError(request.method, this.client.requestsUnavailable);
-    const missing = missingCapability(request.method, (request.params ?? {}) as Record<string, unknown>, this.client.capabilities);
+    const client = this.#client;
+    if (!client || !this.#extra) throw new ClientRequestUnavailableError(request.method, 'this request has no client connection');
+    if (client.requestsUnavailable) throw new ClientRequestUnavailableError(request.method, client.requestsUnavailable);
+    const missing = missingCapability(request.method, (request.params ?? {}) as Record<string, unknown>, client.capabilities);
     if (missing) throw new ClientCapabilityError(request.method, missing);
-    return this.client;
+    return client;
   }
 
   /** On this request's stream; cancelled with the request (its signal), or after `timeoutMs`. */
   private async send<S extends Parameters<Extra['sendRequest']>[1]>(request: ServerRequest, schema: S, options?: ClientRequestOptions) {
     try {
-      return await this.extra!.sendRequest(request, schema, { signal: this.signal, ...(options?.timeoutMs !== undefined && { timeout: options.timeoutMs }) });
+      return await this.#extra!.sendRequest(request, schema, { signal: this.signal, ...(options?.timeoutMs !== undefined && { timeout: options.timeoutMs }) });
     } catch (error) {
       // The SDK reports an abort as a timeout; say what happened.
       throw this.signal.aborted ? new ClientRequestCancelledError(request.method) : error;

@@ -8,16 +8,20 @@ import type { ElicitationRegistry } from './elicitation-registry';
 export class ConnectedClient implements ClientConnection {
   logLevel: LoggingLevel | undefined;
   private sentElicitations = false;
+  // Out of util.inspect's sight: the server reaches its transport and the credentials on it.
+  readonly #server: Server;
 
   constructor(
-    private readonly server: Server,
+    server: Server,
     private readonly validator: jsonSchemaValidator,
     private readonly elicitations: ElicitationRegistry,
     readonly requestsUnavailable?: string,
-  ) {}
+  ) {
+    this.#server = server;
+  }
 
   get capabilities(): ClientCapabilities | undefined {
-    return this.server.getClientCapabilities();
+    return this.#server.getClientCapabilities();
   }
 
   elicitationSent(elicitationId: string): void {
@@ -31,7 +35,7 @@ export class ConnectedClient implements ClientConnection {
   }
 
   notifyElicitationComplete(elicitationId: string): Promise<void> {
-    return this.server.notification({ method: 'notifications/elicitation/complete', params: { elicitationId } });
+    return this.#server.notification({ method: 'notifications/elicitation/complete', params: { elicitationId } });
   }
 
   /** Called when the connection closes. */
