@@ -56,6 +56,7 @@ async function main(): Promise<number> {
 /** Installs the pinned suite (and Node 22 when needed) into the cache; returns how to run it. */
 function installSuite(): { node: string; cli: string } {
   const needsNode = Number(process.versions.node.split('.')[0]) < 22;
+  if (needsNode && process.platform !== 'linux') throw new Error('The conformance suite needs Node ≥ 22 (the registry has Node 22 builds for Linux only): run it with Node 22');
   const nodePackage = `node-linux-${process.arch}`;
   const packages: Record<string, string> = { '@modelcontextprotocol/conformance': CONFORMANCE_VERSION };
   if (needsNode) packages[nodePackage] = NODE_VERSION;
