@@ -29,6 +29,7 @@ export class ElicitationRegistry {
 
   /** Drops what a closed session was sent. */
   forget(client: ConnectedClient): void {
-    for (const [id, holder] of this.sessions.entries()) if (holder === client) this.sessions.delete(id);
+    const sent = [...this.sessions.entries()].filter(([, holder]) => holder === client);
+    for (const [id] of sent) this.sessions.delete(id);
   }
 }
