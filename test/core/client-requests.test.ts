@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   CreateMessageRequestSchema,
@@ -171,4 +173,30 @@ describe.each(TRANSPORTS)('requests to the client over %s', (transport: Transpor
       { tool: 'sample', signalAborted: true, rejected: { name: 'ClientRequestCancelledError', message: 'sampling/createMessage was cancelled: the call it was sent for was cancelled, or its client went away' } },
     ]);
   }, 60_000);
+});
+
+describe('URL elicitations of a closed session', () => {
+  it('cannot be completed once the session that received them has closed', async () => {
+    const mcp = clientRequestServer();
+    const connect = async () => {
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      await mcp.connect(serverSide);
+      const client = new Client({ name: 'closing', version: '1' }, { capabilities: { elicitation: { url: {} } } });
+      client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept' }));
+      await client.connect(clientSide);
+      return client;
+    };
+    const leaving = await connect();
+    const staying = await connect();
+    await leaving.callTool({ name: 'elicit_url', arguments: { elicitationId: 'e-left' } });
+    await leaving.callTool({ name: 'elicit_url', arguments: { elicitationId: 'e-kept' } });
+    await leaving.close();
+    await staying.callTool({ name: 'elicit_url', arguments: { elicitationId: 'e-kept' } });
+    const complete = async (elicitationId: string) => returned(await staying.callTool({ name: 'complete_elicitation', arguments: { elicitationId } }));
+    expect(await complete('e-left')).toEqual({ completed: false });
+    // An id another open session received since is that session's.
+    expect(await complete('e-kept')).toEqual({ completed: true });
+    await staying.close();
+    await mcp.close();
+  });
 });
