@@ -4,6 +4,7 @@ import 'reflect-metadata';
 export { NextMCP, type NextMCPOptions, type ConnectOptions } from './server/next-mcp';
 export type { HttpServerOptions, HttpListenOptions, StdioListenOptions, ListenOptions, Listener } from './server/http/http-options';
 export type { HttpHandler } from './server/http/http-app';
+export { MemoryEventStore, type MemoryEventStoreOptions } from './server/http/memory-event-store';
 export type { ToolListing } from './auth/server-auth';
 export { StartupError } from './startup-error';
 export * from './decorators';
@@ -13,7 +14,8 @@ export { JSONSchema } from 'class-validator-jsonschema';
 // What middleware and handlers work with.
 export type { Middleware, MiddlewareObject, MiddlewareLike } from './pipeline/middleware';
 export { RequestContext, type TransportKind, type HeaderMap } from './pipeline/request-context';
-export type { ToolContext } from './pipeline/tool-context';
+export type { ToolContext, ClientRequestOptions } from './pipeline/tool-context';
+export { ClientCapabilityError, ClientRequestCancelledError, ClientRequestUnavailableError } from './pipeline/client-connection';
 export type { Target, ToolTarget, ResourceTarget, PromptTarget, TargetCallContext } from './metadata/targets';
 export type { AccessPolicy, ProviderRef } from './metadata/access-policy';
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Icon } from '@modelcontextprotocol/sdk/types.js';
 import { assertMethod } from './decorator-target';
 import { PROMPT_METADATA } from './metadata-keys';
 import type { DtoClass } from './tool.decorator';
@@ -15,6 +16,8 @@ export interface PromptOptions {
   /** A DTO for the arguments (validated like tool input), or the arguments listed by hand. */
   input?: DtoClass;
   arguments?: PromptArgumentSpec[];
+  /** Icons a client may show for the prompt. */
+  icons?: Icon[];
   _meta?: Record<string, unknown>;
 }
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Icon } from '@modelcontextprotocol/sdk/types.js';
 import { assertMethod } from './decorator-target';
 import { RESOURCE_METADATA } from './metadata-keys';
 
@@ -8,6 +9,8 @@ export interface ResourceOptions {
   title?: string;
   description?: string;
   mimeType?: string;
+  /** Icons a client may show for the resource. */
+  icons?: Icon[];
   _meta?: Record<string, unknown>;
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { Icon, ToolAnnotations, ToolExecution } from '@modelcontextprotocol/sdk/types.js';
 import { assertMethod } from './decorator-target';
 import { TOOL_METADATA } from './metadata-keys';
 
@@ -28,6 +28,13 @@ export interface ToolOptions {
   /** JSON Schema of `structuredContent`, advertised as `outputSchema`. */
   outputSchema?: JsonObjectSchema;
   annotations?: ToolAnnotations;
+  /** Icons a client may show for the tool (`src` is a URL or a `data:` URI). */
+  icons?: Icon[];
+  /**
+   * How the tool may be run, e.g. `{ taskSupport: 'forbidden' }`. Sent as is; NextMCP declares no
+   * `tasks` capability, so clients call every tool as a plain request.
+   */
+  execution?: ToolExecution;
   _meta?: Record<string, unknown>;
 }
 

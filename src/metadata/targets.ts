@@ -1,4 +1,4 @@
-import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { Icon, ToolAnnotations, ToolExecution } from '@modelcontextprotocol/sdk/types.js';
 import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { AccessPolicy } from './access-policy';
 import type { DtoClass, JsonObjectSchema } from '../decorators/tool.decorator';
@@ -25,6 +25,7 @@ interface TargetBase {
   readonly source: string;
   /** The policy compiled from decorators and functional wrappers. */
   readonly policy: AccessPolicy;
+  readonly icons?: Icon[];
   readonly _meta?: Record<string, unknown>;
 }
 
@@ -33,6 +34,7 @@ export interface ToolTarget extends TargetBase {
   readonly inputSchema: JsonObjectSchema;
   readonly outputSchema?: JsonObjectSchema;
   readonly annotations?: ToolAnnotations;
+  readonly execution?: ToolExecution;
   readonly input: InputSpec;
   invoke(args: unknown, ctx: TargetCallContext): unknown;
 }

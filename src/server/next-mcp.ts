@@ -4,6 +4,7 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Icon } from '@modelcontextprotocol/sdk/types.js';
 import { scanClass, scanPromptFunction, scanResourceFunction, scanToolFunction, type Constructor, type HandlerFn } from '../metadata/scanner';
 import type { TargetCallContext } from '../metadata/targets';
 import type { ToolOptions } from '../decorators/tool.decorator';
@@ -19,6 +20,9 @@ import { TargetRegistry } from './target-registry';
 import { installProtocolHandlers } from './protocol-handlers';
 import { CredentialDetachingTransport } from './transports/credential-detaching-transport';
 import { LazyJsonSchemaValidator } from './lazy-json-schema-validator';
+import { ConnectedClient } from './connected-client';
+import { ElicitationRegistry } from './elicitation-registry';
+import { serverCapabilities, serverInfo } from './server-description';
 import { StdioServerTransport } from './transports/stdio-transport';
 import { startHttpListener, createHttpHandler, type HttpHandler, type HttpHost } from './http/http-app';
 import type { HttpServerOptions, Listener, ListenOptions } from './http/http-options';
@@ -32,7 +36,14 @@ import type { OAuthLoginFlow } from '../auth/oauth/oauth-login-flow';
 export interface NextMCPOptions {
   name: string;
   version: string;
+  /** A display name for people (`name` is for programs). */
   title?: string;
+  /** What the server does, for people choosing it (sent in `serverInfo`). */
+  description?: string;
+  /** The server's home page (sent in `serverInfo`). */
+  websiteUrl?: string;
+  /** Icons a client may show for the server (`src` is a URL or a `data:` URI). */
+  icons?: Icon[];
   /** Instructions for the model, sent in the `initialize` result. */
   instructions?: string;
   /** Where tool classes, providers and stores are resolved; default a child of tsyringe's root. */
@@ -48,6 +59,9 @@ export interface ConnectOptions {
   /** Credentials for every message that carries none, verified like any other (a message's own win). */
   credentials?: Credentials;
 }
+
+const STATELESS_HTTP =
+  'a stateless HTTP server has no MCP session for the client to answer on (listen without `stateless: true` to send requests to the client)';
 
 /**
  * An MCP server whose tools, resources and prompts are class methods (or functions) guarded by
@@ -79,6 +93,7 @@ export class NextMCP {
   private readonly listeners = new Set<Listener>();
   private readonly closeHooks: (() => unknown)[] = [];
   private readonly httpRoutes: ((req: IncomingMessage, res: ServerResponse) => boolean)[] = [];
+  private readonly elicitations = new ElicitationRegistry();
   private started = false;
 
   constructor(readonly options: NextMCPOptions) {
@@ -189,6 +204,22 @@ export class NextMCP {
     return handler;
   }
 
+  /**
+   * Tells the client that the URL elicitation `elicitationId` (sent by `ctx.elicit({ mode: 'url', … })`
+   * or a thrown `UrlElicitationRequiredError`) is finished, with `notifications/elicitation/complete`
+   * to the MCP session that received it. Resolves to false when no open session did.
+   *
+   * @example
+   * app.get('/connect/callback', async (req, res) => {
+   *   await saveGrant(req.query.state);
+   *   await mcp.completeElicitation(String(req.query.state));
+   *   res.send('Done: return to your MCP client.');
+   * });
+   */
+  completeElicitation(elicitationId: string): Promise<boolean> {
+    return this.elicitations.complete(elicitationId);
+  }
+
   /** Runs `hook` on `close()` (e.g. to stop a session store's cleanup timer). */
   onClose(hook: () => unknown): void {
     this.closeHooks.push(hook);
@@ -224,19 +255,23 @@ export class NextMCP {
     }
   }
 
-  private createProtocolServer(kind: TransportKind): Server {
-    const server = new Server(
-      { name: this.options.name, version: this.options.version, ...(this.options.title && { title: this.options.title }) },
-      {
-        capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, logging: {} },
-        ...(this.options.instructions && { instructions: this.options.instructions }),
-        // Stateless HTTP builds a server per request: its Ajv instance is built only if ever used.
-        jsonSchemaValidator: new LazyJsonSchemaValidator(),
-      },
-    );
-    installProtocolHandlers(server, this.registry, this.pipeline, this.auth, kind);
+  /** One SDK `Server` for one connection (or stateful HTTP session, or stateless HTTP request). */
+  private createProtocolServer(kind: TransportKind, connection: { stateless?: boolean } = {}): Server {
+    // Stateless HTTP builds a server per request: its Ajv instance is built only if ever used.
+    const validator = new LazyJsonSchemaValidator();
+    const capabilities = serverCapabilities(this.registry);
+    const server = new Server(serverInfo(this.options), {
+      capabilities,
+      ...(this.options.instructions && { instructions: this.options.instructions }),
+      jsonSchemaValidator: validator,
+    });
+    const client = new ConnectedClient(server, validator, this.elicitations, connection.stateless ? STATELESS_HTTP : undefined);
+    installProtocolHandlers(server, { registry: this.registry, pipeline: this.pipeline, listing: this.auth, transport: kind, capabilities, client });
     this.connections.add(server);
-    server.onclose = () => this.connections.delete(server);
+    server.onclose = () => {
+      this.connections.delete(server);
+      client.closed();
+    };
     return server;
   }
 
@@ -245,7 +280,7 @@ export class NextMCP {
       name: this.options.name,
       auth: this.auth,
       registry: this.registry,
-      createServer: () => this.createProtocolServer('http'),
+      createServer: (connection) => this.createProtocolServer('http', connection),
       httpRoutes: this.httpRoutes,
     };
   }

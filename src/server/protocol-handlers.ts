@@ -7,14 +7,15 @@ import {
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
+  SetLevelRequestSchema,
   type CallToolResult,
   type ListPromptsResult,
   type ListResourcesResult,
   type ListResourceTemplatesResult,
   type ListToolsResult,
+  type ServerCapabilities,
   type Tool as ToolDescriptor,
 } from '@modelcontextprotocol/sdk/types.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestPipeline, Extra } from '../pipeline/request-pipeline';
 import type { RequestContext, TransportKind } from '../pipeline/request-context';
 import { POLICY_ENFORCED } from '../pipeline/policy-enforced';
@@ -24,6 +25,8 @@ import { toCallToolResult, toErrorResult, toGetPromptResult, toReadResourceResul
 import { JsonRpcError, JsonRpcErrorCode } from '../pipeline/json-rpc-error';
 import type { Target, ToolTarget } from '../metadata/targets';
 import type { TargetRegistry } from './target-registry';
+import type { ConnectedClient } from './connected-client';
+import { isProtocolError, noteUrlElicitations } from './handler-errors';
 
 /** What the handlers need from the server beyond the registry and pipeline. */
 export interface ListingPolicy {
@@ -35,17 +38,38 @@ export interface ListingPolicy {
   isDangerous(target: ToolTarget): boolean;
 }
 
-/** Registers our handlers for tools, resources and prompts on one low-level SDK `Server`. */
-export function installProtocolHandlers(
-  server: Server,
-  registry: TargetRegistry,
-  pipeline: RequestPipeline,
-  listing: ListingPolicy,
-  transport: TransportKind,
-): void {
-  const run = (method: string, params: Record<string, unknown> | undefined, extra: Extra, target: Target | undefined, terminal: (ctx: RequestContext) => Promise<unknown>) =>
-    pipeline.run(method, params, extra, transport, target, terminal);
+/** What one SDK `Server` is wired to. */
+export interface ProtocolWiring {
+  registry: TargetRegistry;
+  pipeline: RequestPipeline;
+  listing: ListingPolicy;
+  transport: TransportKind;
+  /** The capabilities the server declares: handlers are installed for these only. */
+  capabilities: ServerCapabilities;
+  /** The client the server serves. */
+  client: ConnectedClient;
+}
 
+/** Registers our handlers for tools, resources, prompts and logging on one low-level SDK `Server`. */
+export function installProtocolHandlers(server: Server, { registry, pipeline, listing, transport, capabilities, client }: ProtocolWiring): void {
+  const run: Run = (method, params, extra, target, terminal) => pipeline.run(method, params, extra, transport, target, terminal);
+  if (capabilities.tools) installToolHandlers(server, registry, listing, run, client);
+  if (capabilities.resources) installResourceHandlers(server, registry, listing, run, client);
+  if (capabilities.prompts) installPromptHandlers(server, registry, listing, run, client);
+
+  // Replaces the SDK's own handler: the level is kept per MCP session, and the request is decided
+  // by the pipeline like any other.
+  server.setRequestHandler(SetLevelRequestSchema, (request, extra) =>
+    run(request.method, request.params, extra, undefined, async () => {
+      client.logLevel = request.params.level;
+      return {};
+    }) as Promise<Record<string, never>>,
+  );
+}
+
+type Run = (method: string, params: Record<string, unknown> | undefined, extra: Extra, target: Target | undefined, terminal: (ctx: RequestContext) => Promise<unknown>) => Promise<unknown>;
+
+function installToolHandlers(server: Server, registry: TargetRegistry, listing: ListingPolicy, run: Run, client: ConnectedClient): void {
   server.setRequestHandler(ListToolsRequestSchema, (request, extra) =>
     run(request.method, request.params, extra, undefined, async (ctx) => {
       const tools = [...registry.tools.values()].filter((t) => listing.isListed(t, ctx)).map((t) => describeTool(t, listing));
@@ -58,21 +82,24 @@ export function installProtocolHandlers(
     return run(request.method, request.params, extra, target, async (ctx) => {
       if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown tool: ${request.params.name}`);
       const args = argumentsNow(target.input, request.params.arguments) ?? (await validateFully(target.input, request.params.arguments, target.name));
-      const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED]);
+      const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED], client, extra);
       try {
         return toCallToolResult(await target.invoke(args, toolCtx));
       } catch (error) {
-        if (isProtocolError(error)) throw error;
-        return toErrorResult(error);
+        if (!isProtocolError(error)) return toErrorResult(error);
+        noteUrlElicitations(error, client);
+        throw error;
       }
     }) as Promise<CallToolResult>;
   });
+}
 
+function installResourceHandlers(server: Server, registry: TargetRegistry, listing: ListingPolicy, run: Run, client: ConnectedClient): void {
   server.setRequestHandler(ListResourcesRequestSchema, (request, extra) =>
     run(request.method, request.params, extra, undefined, async (ctx) => {
       const resources = [...registry.resources.values()]
         .filter((r) => listing.isListed(r, ctx))
-        .map((r) => withoutUndefined({ uri: r.uri, name: r.name, title: r.title, description: r.description, mimeType: r.mimeType, _meta: r._meta }));
+        .map((r) => withoutUndefined({ uri: r.uri, name: r.name, title: r.title, description: r.description, mimeType: r.mimeType, icons: r.icons, _meta: r._meta }));
       return { resources } as ListResourcesResult;
     }) as Promise<ListResourcesResult>,
   );
@@ -81,7 +108,7 @@ export function installProtocolHandlers(
     run(request.method, request.params, extra, undefined, async (ctx) => {
       const resourceTemplates = registry.resourceTemplates
         .filter((r) => listing.isListed(r, ctx))
-        .map((r) => withoutUndefined({ uriTemplate: r.uri, name: r.name, title: r.title, description: r.description, mimeType: r.mimeType, _meta: r._meta }));
+        .map((r) => withoutUndefined({ uriTemplate: r.uri, name: r.name, title: r.title, description: r.description, mimeType: r.mimeType, icons: r.icons, _meta: r._meta }));
       return { resourceTemplates } as ListResourceTemplatesResult;
     }) as Promise<ListResourceTemplatesResult>,
   );
@@ -90,17 +117,24 @@ export function installProtocolHandlers(
     const found = registry.findResource(request.params.uri);
     return run(request.method, request.params, extra, found?.target, async (ctx) => {
       if (!found) throw new JsonRpcError(JsonRpcErrorCode.RESOURCE_NOT_FOUND, `Resource not found: ${request.params.uri}`, { uri: request.params.uri });
-      const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED]);
-      const value = await found.target.invoke(new URL(request.params.uri), found.variables, toolCtx);
-      return toReadResourceResult(value, request.params.uri, found.target.mimeType);
+      const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED], client, extra);
+      try {
+        const value = await found.target.invoke(new URL(request.params.uri), found.variables, toolCtx);
+        return toReadResourceResult(value, request.params.uri, found.target.mimeType);
+      } catch (error) {
+        noteUrlElicitations(error, client);
+        throw error;
+      }
     }) as never;
   });
+}
 
+function installPromptHandlers(server: Server, registry: TargetRegistry, listing: ListingPolicy, run: Run, client: ConnectedClient): void {
   server.setRequestHandler(ListPromptsRequestSchema, (request, extra) =>
     run(request.method, request.params, extra, undefined, async (ctx) => {
       const prompts = [...registry.prompts.values()]
         .filter((p) => listing.isListed(p, ctx))
-        .map((p) => withoutUndefined({ name: p.name, title: p.title, description: p.description, arguments: p.arguments, _meta: p._meta }));
+        .map((p) => withoutUndefined({ name: p.name, title: p.title, description: p.description, arguments: p.arguments, icons: p.icons, _meta: p._meta }));
       return { prompts } as ListPromptsResult;
     }) as Promise<ListPromptsResult>,
   );
@@ -110,15 +144,15 @@ export function installProtocolHandlers(
     return run(request.method, request.params, extra, target, async (ctx) => {
       if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown prompt: ${request.params.name}`);
       const args = argumentsNow(target.input, request.params.arguments) ?? (await validateFully(target.input, request.params.arguments, target.name));
-      const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED]);
-      return toGetPromptResult(await target.invoke(args, toolCtx), target.description);
+      const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED], client, extra);
+      try {
+        return toGetPromptResult(await target.invoke(args, toolCtx), target.description);
+      } catch (error) {
+        noteUrlElicitations(error, client);
+        throw error;
+      }
     }) as never;
   });
-}
-
-/** Errors that must reach the client as JSON-RPC errors, not as `isError` results. */
-function isProtocolError(error: unknown): boolean {
-  return error instanceof JsonRpcError || error instanceof McpError;
 }
 
 function describeTool(target: ToolTarget, listing: ListingPolicy): ToolDescriptor {
@@ -132,6 +166,8 @@ function describeTool(target: ToolTarget, listing: ListingPolicy): ToolDescripto
     inputSchema: target.inputSchema as ToolDescriptor['inputSchema'],
     outputSchema: target.outputSchema as ToolDescriptor['outputSchema'],
     annotations,
+    execution: target.execution,
+    icons: target.icons,
     _meta,
   }) as ToolDescriptor;
 }

@@ -29,6 +29,7 @@ const PROTOCOL = ['AuthFlowType', 'AuthMetadata', 'AuthRequirement'];
 const TESTING = ['connectTestClient', 'withCredentials'];
 /** Names only the root exports (the server, decorators, DI tokens, request types). */
 const ROOT_ONLY = [
+    'ClientCapabilityError', 'ClientRequestCancelledError', 'ClientRequestUnavailableError', 'MemoryEventStore',
     'AUTH_CONTEXT', 'AUTH_PROVIDER', 'JSONSchema', 'NextMCP', 'PERMISSION_MANIFEST', 'Prompt',
     'RequestContext', 'Resource', 'SESSION_STORE', 'StartupError', 'Tool',
 ];

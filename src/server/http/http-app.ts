@@ -19,7 +19,8 @@ export interface HttpHost {
   name: string;
   auth: ServerAuth;
   registry: TargetRegistry;
-  createServer(): McpServer;
+  /** A server for one MCP session, or for one request when `stateless`. */
+  createServer(connection: { stateless: boolean }): McpServer;
   /** Extra routes tried before the MCP endpoint (e.g. OAuth login); true when handled. */
   httpRoutes: readonly ((req: IncomingMessage, res: ServerResponse) => boolean)[];
 }
@@ -41,10 +42,13 @@ export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wi
   const path = normalizePath(options.path ?? '/mcp');
   const { resource, guard } = wiring ?? mountedWiring(options);
   const gate = new HttpAuthGate(host.auth, host.registry, host.name, options.authorizationServers);
-  const endpoint = new McpHttpEndpoint(() => host.createServer(), gate, resource, {
-    stateless: options.stateless ?? false,
+  const stateless = options.stateless ?? false;
+  const endpoint = new McpHttpEndpoint(() => host.createServer({ stateless }), gate, resource, {
+    stateless,
     enableJsonResponse: options.enableJsonResponse,
     limits: resolveHttpLimits(options),
+    eventStore: options.eventStore,
+    retryInterval: options.retryInterval,
   });
 
   const app = express();

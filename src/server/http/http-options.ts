@@ -1,4 +1,5 @@
 import type { Credentials } from '../../auth/provider';
+import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 
 /** Options of `mcp.listen({ transport: 'http', … })` and `mcp.httpHandler(…)`. */
 export interface HttpServerOptions {
@@ -51,6 +52,14 @@ export interface HttpServerOptions {
   requestTimeoutMs?: number;
   /** `listen()` only: most open TCP connections; further ones are closed on arrival. Default: no limit. */
   maxConnections?: number;
+  /**
+   * Resumable SSE streams (stateful only): where each MCP session keeps the events it sent, so a
+   * client reconnecting with `Last-Event-ID` gets what it missed. Default: a `MemoryEventStore` per
+   * session (last 100 events, 1 MiB, 60 s); `false`: streams are not resumable.
+   */
+  eventStore?: false | ((sessionId: string) => EventStore);
+  /** The `retry:` interval (ms) sent when a stream opens: how long a client waits before reconnecting. */
+  retryInterval?: number;
 }
 
 export interface HttpListenOptions extends HttpServerOptions {

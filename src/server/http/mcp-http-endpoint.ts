@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -11,13 +10,14 @@ import type { HttpAdmission, ResourceInfo } from '../../auth/http/http-admission
 import type { HttpLimits } from './http-limits';
 import { McpSessionTable, type McpSessionRefusal } from './mcp-session-table';
 import { reportInternalError } from './internal-error';
+import { SessionTransport, type ResumableStreamOptions } from './session-transport';
 
 interface SessionEntry {
   transport: StreamableHTTPServerTransport;
   server: Server;
 }
 
-export interface McpHttpEndpointOptions {
+export interface McpHttpEndpointOptions extends ResumableStreamOptions {
   stateless: boolean;
   enableJsonResponse?: boolean;
   limits: HttpLimits;
@@ -91,9 +91,10 @@ export class McpHttpEndpoint {
     const slot = this.sessions.reserve(owner);
     if (typeof slot === 'string') return sessionRefused(res, slot, singleRequestId(body));
     const server = this.createServer();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+    const transport: StreamableHTTPServerTransport = new SessionTransport({
       enableJsonResponse: this.options.enableJsonResponse,
+      eventStore: this.options.eventStore,
+      retryInterval: this.options.retryInterval,
       onsessioninitialized: (id) => {
         this.sessions.activate(slot, id);
       },
