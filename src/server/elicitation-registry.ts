@@ -1,5 +1,8 @@
 import { LRUCache } from 'lru-cache';
-import type { ConnectedClient } from './connected-client';
+/** Whoever was sent an elicitation: told when it completes. */
+export interface ElicitationRecipient {
+  notifyElicitationComplete(elicitationId: string): Promise<void>;
+}
 
 /** Most URL elicitations remembered; the oldest are forgotten first. */
 const MAX_ELICITATIONS = 10_000;
@@ -9,9 +12,9 @@ const MAX_ELICITATIONS = 10_000;
  * `UrlElicitationRequiredError`), so `mcp.completeElicitation(id)` can notify that session alone.
  */
 export class ElicitationRegistry {
-  private readonly sessions = new LRUCache<string, ConnectedClient>({ max: MAX_ELICITATIONS });
+  private readonly sessions = new LRUCache<string, ElicitationRecipient>({ max: MAX_ELICITATIONS });
 
-  add(elicitationId: string, client: ConnectedClient): void {
+  add(elicitationId: string, client: ElicitationRecipient): void {
     this.sessions.set(elicitationId, client);
   }
 
@@ -28,7 +31,7 @@ export class ElicitationRegistry {
   }
 
   /** Drops what a closed session was sent. */
-  forget(client: ConnectedClient): void {
+  forget(client: ElicitationRecipient): void {
     const sent = [...this.sessions.entries()].filter(([, holder]) => holder === client);
     for (const [id] of sent) this.sessions.delete(id);
   }

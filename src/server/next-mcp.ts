@@ -4,7 +4,6 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { Icon } from '@modelcontextprotocol/sdk/types.js';
 import { scanClass, scanPromptFunction, scanResourceFunction, scanToolFunction, type Constructor, type HandlerFn } from '../metadata/scanner';
 import type { TargetCallContext } from '../metadata/targets';
 import type { ToolOptions } from '../decorators/tool.decorator';
@@ -22,7 +21,7 @@ import { CredentialDetachingTransport } from './transports/credential-detaching-
 import { LazyJsonSchemaValidator } from './lazy-json-schema-validator';
 import { ConnectedClient } from './connected-client';
 import { ElicitationRegistry } from './elicitation-registry';
-import { serverCapabilities, serverInfo } from './server-description';
+import { serverCapabilities, serverInfo, type ServerDescription } from './server-description';
 import { StdioServerTransport } from './transports/stdio-transport';
 import { startHttpListener, createHttpHandler, type HttpHandler, type HttpHost } from './http/http-app';
 import type { HttpServerOptions, Listener, ListenOptions } from './http/http-options';
@@ -33,17 +32,7 @@ import { publicAccess } from '../decorators/functional';
 import { mountOAuthLogin, type ServerLoginOptions } from '../auth/oauth/server-login';
 import type { OAuthLoginFlow } from '../auth/oauth/oauth-login-flow';
 
-export interface NextMCPOptions {
-  name: string;
-  version: string;
-  /** A display name for people (`name` is for programs). */
-  title?: string;
-  /** What the server does, for people choosing it (sent in `serverInfo`). */
-  description?: string;
-  /** The server's home page (sent in `serverInfo`). */
-  websiteUrl?: string;
-  /** Icons a client may show for the server (`src` is a URL or a `data:` URI). */
-  icons?: Icon[];
+export interface NextMCPOptions extends ServerDescription {
   /** Instructions for the model, sent in the `initialize` result. */
   instructions?: string;
   /** Where tool classes, providers and stores are resolved; default a child of tsyringe's root. */

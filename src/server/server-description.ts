@@ -1,9 +1,22 @@
-import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import type { NextMCPOptions } from './next-mcp';
+import type { Icon, Implementation, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { TargetRegistry } from './target-registry';
 
+/** How a server describes itself to clients (part of `NextMCPOptions`). */
+export interface ServerDescription {
+  name: string;
+  version: string;
+  /** A display name for people (`name` is for programs). */
+  title?: string;
+  /** What the server does, for people choosing it (sent in `serverInfo`). */
+  description?: string;
+  /** The server's home page (sent in `serverInfo`). */
+  websiteUrl?: string;
+  /** Icons a client may show for the server (`src` is a URL or a `data:` URI). */
+  icons?: Icon[];
+}
+
 /** The `serverInfo` sent in the `initialize` result. */
-export function serverInfo(options: NextMCPOptions): Implementation {
+export function serverInfo(options: ServerDescription): Implementation {
   const { name, version, title, description, websiteUrl, icons } = options;
   return {
     name,
