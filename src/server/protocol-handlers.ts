@@ -19,7 +19,7 @@ import type { RequestPipeline, Extra } from '../pipeline/request-pipeline';
 import type { RequestContext, TransportKind } from '../pipeline/request-context';
 import { POLICY_ENFORCED } from '../pipeline/policy-enforced';
 import { createToolContext } from '../pipeline/tool-context';
-import { argumentsNow, validateFully } from '../pipeline/validation';
+import { validateArguments } from '../pipeline/validation';
 import { toCallToolResult, toErrorResult, toGetPromptResult, toReadResourceResult } from '../pipeline/results';
 import { JsonRpcError, JsonRpcErrorCode } from '../pipeline/json-rpc-error';
 import type { Target, ToolTarget } from '../metadata/targets';
@@ -57,7 +57,7 @@ export function installProtocolHandlers(
     const target = registry.tools.get(request.params.name);
     return run(request.method, request.params, extra, target, async (ctx) => {
       if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown tool: ${request.params.name}`);
-      const args = argumentsNow(target.input, request.params.arguments) ?? (await validateFully(target.input, request.params.arguments, target.name));
+      const args = await validateArguments(target.input, request.params.arguments, target.name);
       const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED]);
       try {
         return toCallToolResult(await target.invoke(args, toolCtx));
@@ -109,7 +109,7 @@ export function installProtocolHandlers(
     const target = registry.prompts.get(request.params.name);
     return run(request.method, request.params, extra, target, async (ctx) => {
       if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown prompt: ${request.params.name}`);
-      const args = argumentsNow(target.input, request.params.arguments) ?? (await validateFully(target.input, request.params.arguments, target.name));
+      const args = await validateArguments(target.input, request.params.arguments, target.name);
       const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED]);
       return toGetPromptResult(await target.invoke(args, toolCtx), target.description);
     }) as never;
