@@ -5,7 +5,6 @@ import { isRefreshingProvider, type AuthProvider, type Credentials, type Refresh
 import type { PresentedCredential } from './credential-routing';
 import { SessionData, epochSeconds } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
-import { isPeekable, LENDING_REVISION, PEEK_BY_ACCESS_TOKEN } from '../session/session-peek';
 import type { ConnectionAuthMemo } from './connection-auth-memo';
 
 /** Where a session keeps the verified identity, so a token found by hash needs no provider call. */
@@ -67,57 +66,18 @@ export class SessionAuthenticator extends CallerAuthenticator {
   }
 
   /**
-   * The caller for a bearer token whose session this process's store lends, when that settles it
-   * without waiting: the same answer `authenticate()` gives on its session fast path. `undefined`
-   * whenever anything else may apply (no such session, expired, refresh due, trust window over,
-   * routing that needs the token's issuer): then `authenticate()` decides.
+   * The caller for credentials that are not a bearer token, when that settles it without waiting.
+   * `undefined` for a bearer token (its session is looked up in the store): `authenticate()` decides.
    */
   override authenticateNow(
     credentials: Credentials,
     candidates: readonly AuthProvider[],
     authMemo?: ConnectionAuthMemo,
   ): AuthenticatedCaller | undefined {
-    const store = this.store;
     const token = credentials.access_token;
     // Sessions are for bearer tokens: anything else is settled as without sessions.
     if (typeof token !== 'string' || token === '') return super.authenticateNow(credentials, candidates, authMemo);
-    if (!isPeekable(store) || typeof credentials.provider === 'string') return undefined;
-    // The connection's last answer holds while the store is unchanged and the session's time lasts.
-    const revision = store[LENDING_REVISION];
-    const remembered = revision === undefined ? undefined : authMemo?.recallCaller(this, candidates, revision, token);
-    if (remembered && epochSeconds() < remembered.validUntil) return new LendingCaller(remembered.auth, remembered.session);
-    const routed = this.routeWithoutHint('bearer', candidates);
-    const found = routed && store[PEEK_BY_ACCESS_TOKEN](token, authMemo?.hash(token));
-    const lent = found && this.lend(found, routed);
-    if (!lent) return undefined;
-    if (revision !== undefined) authMemo?.rememberCaller({ owner: this, candidates, revision, token, ...lent });
-    return new LendingCaller(lent.auth, lent.session);
-  }
-
-  /** A lent session that vouches for its token as it is: its caller; else `undefined`. */
-  private lentCaller(found: SessionData, routed: readonly AuthProvider[]): AuthenticatedCaller | undefined {
-    const lent = this.lend(found, routed);
-    return lent && new LendingCaller(lent.auth, lent.session);
-  }
-
-  /** What a lent session stands for, and until when, if it vouches for its token now. */
-  private lend(found: SessionData, routed: readonly AuthProvider[]): { auth: AuthContext; session: SessionData; validUntil: number } | undefined {
-    const validUntil = this.vouchesUntil(found, routed.find((p) => p.name === found.provider));
-    return epochSeconds() < validUntil ? { auth: this.callerOf(found), session: found, validUntil } : undefined;
-  }
-
-  /**
-   * Epoch seconds from which the session no longer vouches for its token as it is: when it
-   * expires (`isExpired`), its trust window ends (`vouches`), or a refresh falls due
-   * (`dueForRefresh`), whichever comes first; 0 when no routed provider owns it.
-   */
-  private vouchesUntil(session: SessionData, provider: AuthProvider | undefined): number {
-    if (!provider) return 0;
-    let until = session.updatedAt + this.trustSeconds;
-    if (session.expiresAt === undefined) return until;
-    until = Math.min(until, session.expiresAt);
-    const refreshes = this.autoRefresh && !!session.refreshToken && isRefreshingProvider(provider);
-    return refreshes ? Math.min(until, session.expiresAt - this.bufferSeconds) : until;
+    return undefined;
   }
 
   /** Whether the session was verified recently enough to vouch for its token. */
@@ -133,12 +93,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
   ): Promise<AuthenticatedCaller> {
     if (credential.kind !== 'bearer') return super.verify(credentials, credential, routed, requiredScopes);
     const providers = () => routed.map((p) => p.name);
-    // A store in this process lends its own (frozen) copy: nothing is copied unless a handler reads it.
-    const shared = isPeekable(this.store) ? this.store[PEEK_BY_ACCESS_TOKEN](credential.value) : undefined;
-    const lent = shared && this.lentCaller(shared, routed);
-    if (lent) return lent;
-    // A store that lends has answered already; any other is asked.
-    const found = isPeekable(this.store) ? shared : await this.guard(() => this.store.findByAccessToken(credential.value), providers());
+    const found = await this.guard(() => this.store.findByAccessToken(credential.value), providers());
     // The session must belong to a provider this request may use (never another provider's identity).
     const provider = found && routed.find((p) => p.name === found.provider);
     if (found && provider) {
@@ -147,8 +102,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
       }
       if (this.vouches(found)) {
         const session = await this.freshen(found, provider, requiredScopes);
-        const auth = this.callerOf(found);
-        return session === shared ? new LendingCaller(auth, shared) : { auth, session };
+        return { auth: this.callerOf(found), session };
       }
     }
     const caller = await super.verify(credentials, credential, routed, requiredScopes);
@@ -298,20 +252,6 @@ export class SessionAuthenticator extends CallerAuthenticator {
       if (error instanceof AuthenticationError) throw error;
       throw new AuthenticationError('The session store is unavailable', { reason: 'provider_unavailable', providers });
     }
-  }
-}
-
-/** A caller whose session is the store's shared copy: the handler gets its own copy, made on first read. */
-class LendingCaller implements AuthenticatedCaller {
-  #copy?: SessionData;
-
-  constructor(
-    readonly auth: AuthContext,
-    private readonly shared: SessionData,
-  ) {}
-
-  get session(): SessionData {
-    return (this.#copy ??= this.shared.clone());
   }
 }
 

@@ -6,7 +6,6 @@ import { ConnectionAuthMemo } from '../../src/auth/connection-auth-memo';
 import { AuthContext } from '../../src/auth/auth-context';
 import { RequestContext } from '../../src/pipeline/request-context';
 import { MemorySessionStore, SessionData } from '../../src/session';
-import { PEEK_BY_ACCESS_TOKEN } from '../../src/session/session-peek';
 import { connectTestClient } from '../../src/testing';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github';
 import { GitHubOAuthProvider } from '../../src';
@@ -24,16 +23,18 @@ function shown(value: unknown): string {
 }
 
 describe('util.inspect shows no token', () => {
-  it('of a memory store, whether sessions are kept encoded or as frozen copies, and after a peek', async () => {
-    const store = new MemorySessionStore();
-    await store.save(new SessionData({ userId: 'a', provider: 'github', accessToken: ACCESS, refreshToken: REFRESH }));
-    // A Date in metadata is not plain data: that session is kept as a frozen SessionData instead.
-    await store.save(new SessionData({ userId: 'b', provider: 'github', accessToken: `${ACCESS}-b`, refreshToken: `${REFRESH}-b`, metadata: { at: new Date(0) } }));
-    store[PEEK_BY_ACCESS_TOKEN](ACCESS);
-    const text = shown(store);
-    expect(text).toContain('StoredSession');
-    expect(text).not.toContain(ACCESS);
-    expect(text).not.toContain(REFRESH);
+  it('of a memory store holding sessions, bounded or not, after they were found by token', async () => {
+    // The bounded store's LRUCache keeps its entries in private fields: inspect shows none of them.
+    for (const [store, showsSessions] of [[new MemorySessionStore(), true], [new MemorySessionStore({ maxSessions: 10 }), false]] as const) {
+      await store.save(new SessionData({ userId: 'a', provider: 'github', accessToken: ACCESS, refreshToken: REFRESH }));
+      await store.save(new SessionData({ userId: 'b', provider: 'github', accessToken: `${ACCESS}-b`, refreshToken: `${REFRESH}-b`, metadata: { at: new Date(0) } }));
+      expect((await store.findByAccessToken(ACCESS))?.userId).toBe('a');
+      const text = shown(store);
+      // The sessions are shown (so the check below looks at them), their tokens are not.
+      if (showsSessions) expect(text).toMatch(/userId: 'a'[\s\S]*userId: 'b'/);
+      expect(text).not.toContain(ACCESS);
+      expect(text).not.toContain(REFRESH);
+    }
   });
 
   it('of what a connection remembers', () => {
