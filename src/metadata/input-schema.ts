@@ -3,15 +3,13 @@ import { getMetadataStorage } from 'class-validator';
 import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { DtoClass, JsonObjectSchema } from '../decorators/tool.decorator';
 import { StartupError } from '../startup-error';
-
-// class-transformer keeps @Type() metadata here; the schema generator needs it for nested DTOs.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: unknown };
+import { transformerStorage } from './transformer-metadata';
 
 type JsonSchemaNode = Record<string, unknown>;
 
 const REF_PREFIX = '#/$defs/';
-const schemaOptions = { classTransformerMetadataStorage: defaultMetadataStorage as never, refPointerPrefix: REF_PREFIX };
+// class-transformer's @Type() metadata: the schema generator needs it for nested DTOs.
+const schemaOptions = { classTransformerMetadataStorage: transformerStorage as never, refPointerPrefix: REF_PREFIX };
 
 /** True when class-validator knows any constraint on the class (or its parents). */
 export function hasValidationMetadata(dto: DtoClass): boolean {

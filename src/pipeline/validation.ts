@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
-import { fastPathFor } from './dto-fast-path';
+import { validate, validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
+import { copyIntoDto, simpleDtoProperties } from './simple-dto';
 import { JsonRpcError, JsonRpcErrorCode } from './json-rpc-error';
 import type { InputSpec } from '../metadata/targets';
 
@@ -10,50 +10,42 @@ export interface Violation {
   constraints: Record<string, string>;
 }
 
-/**
- * The handler's arguments when they are settled without waiting: raw input, or DTO input the
- * compiled fast path accepts (the same instance the full path would give). `undefined` means
- * call `validateArguments`, which also reports every invalid input.
- */
-export function argumentsNow(input: InputSpec, args: unknown): unknown {
-  if (input.kind === 'raw') return args ?? {};
-  const plain = args ?? {};
-  if (typeof plain !== 'object' || Array.isArray(plain)) return undefined;
-  return fastPathFor(input.dto)?.(plain);
-}
+const VALIDATOR_OPTIONS: ValidatorOptions = {
+  whitelist: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+};
 
 /**
  * Validates and transforms arguments for a target. DTO input goes through class-transformer and
  * class-validator (unknown properties are stripped, values are never echoed back); raw input
  * reaches the handler as sent. Invalid arguments are a JSON-RPC -32602 naming every violation.
+ * Each validator runs once per call. Returns the arguments, or a promise of them when a validator
+ * may be async: `await` it (it throws without waiting when it can decide without waiting).
+ *
+ * @example
+ * const input = await validateArguments({ kind: 'dto', dto: CreateTicketInput }, request.params.arguments, 'createTicket');
  */
-export async function validateArguments(input: InputSpec, args: unknown, targetName: string): Promise<unknown> {
-  // Same instance, without class-transformer and the async executor, when that is certain;
-  // anything else (including every invalid input) takes the full path, the only producer of errors.
-  return argumentsNow(input, args) ?? validateFully(input, args, targetName);
-}
-
-/** `validateArguments` without the fast path: for arguments `argumentsNow` left undecided. */
-export async function validateFully(input: InputSpec, args: unknown, targetName: string): Promise<unknown> {
+export function validateArguments(input: InputSpec, args: unknown, targetName: string): unknown {
   if (input.kind === 'raw') return args ?? {};
   const plain = args ?? {};
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": expected an object`);
   }
+  const properties = simpleDtoProperties(input.dto);
+  const copy = properties && copyIntoDto(input.dto, properties, plain);
+  if (copy) return checked(copy, validateSync(copy, VALIDATOR_OPTIONS), targetName);
   const instance = plainToInstance(input.dto, plain) as object;
-  const errors = await validate(instance, {
-    whitelist: true,
-    forbidUnknownValues: true,
-    validationError: { target: false, value: false },
-  });
-  if (errors.length > 0) {
-    const violations = flattenErrors(errors);
-    const detail = violations
-      .map((v) => `${v.property}: ${Object.entries(v.constraints).map(([name, message]) => `${message} (${name})`).join('; ')}`)
-      .join('; ');
-    throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": ${detail}`, { violations });
-  }
-  return instance;
+  return validate(instance, VALIDATOR_OPTIONS).then((errors) => checked(instance, errors, targetName));
+}
+
+function checked(instance: object, errors: ValidationError[], targetName: string): object {
+  if (errors.length === 0) return instance;
+  const violations = flattenErrors(errors);
+  const detail = violations
+    .map((v) => `${v.property}: ${Object.entries(v.constraints).map(([name, message]) => `${message} (${name})`).join('; ')}`)
+    .join('; ');
+  throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": ${detail}`, { violations });
 }
 
 function flattenErrors(errors: ValidationError[], prefix = ''): Violation[] {

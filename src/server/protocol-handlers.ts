@@ -20,7 +20,7 @@ import type { RequestPipeline, Extra } from '../pipeline/request-pipeline';
 import type { RequestContext, TransportKind } from '../pipeline/request-context';
 import { POLICY_ENFORCED } from '../pipeline/policy-enforced';
 import { createToolContext } from '../pipeline/tool-context';
-import { argumentsNow, validateFully } from '../pipeline/validation';
+import { validateArguments } from '../pipeline/validation';
 import { toCallToolResult, toErrorResult, toGetPromptResult, toReadResourceResult } from '../pipeline/results';
 import { JsonRpcError, JsonRpcErrorCode } from '../pipeline/json-rpc-error';
 import type { Target, ToolTarget } from '../metadata/targets';
@@ -81,7 +81,7 @@ function installToolHandlers(server: Server, registry: TargetRegistry, listing: 
     const target = registry.tools.get(request.params.name);
     return run(request.method, request.params, extra, target, async (ctx) => {
       if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown tool: ${request.params.name}`);
-      const args = argumentsNow(target.input, request.params.arguments) ?? (await validateFully(target.input, request.params.arguments, target.name));
+      const args = await validateArguments(target.input, request.params.arguments, target.name);
       const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED], client, extra);
       try {
         return toCallToolResult(await target.invoke(args, toolCtx));
@@ -143,7 +143,7 @@ function installPromptHandlers(server: Server, registry: TargetRegistry, listing
     const target = registry.prompts.get(request.params.name);
     return run(request.method, request.params, extra, target, async (ctx) => {
       if (!target) throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Unknown prompt: ${request.params.name}`);
-      const args = argumentsNow(target.input, request.params.arguments) ?? (await validateFully(target.input, request.params.arguments, target.name));
+      const args = await validateArguments(target.input, request.params.arguments, target.name);
       const toolCtx = createToolContext(ctx, ctx[POLICY_ENFORCED], client, extra);
       try {
         return toGetPromptResult(await target.invoke(args, toolCtx), target.description);

@@ -9,8 +9,7 @@ import { startFakeGitHub, type FakeGitHub } from '../support/fake-github';
 import { GitHubOAuthProvider } from '../../src';
 
 /*
- * console.log of anything a server holds (the store, a request's context, what a connection
- * remembers) must not print a token: util.inspect all the way down shows none.
+ * console.log of anything a server holds (the store, a request's context) must not print a token: util.inspect all the way down shows none.
  */
 
 const ACCESS = 'gho_inspect_access_token_0123456789';
@@ -21,15 +20,18 @@ function shown(value: unknown): string {
 }
 
 describe('util.inspect shows no token', () => {
-  it('of a memory store', async () => {
-    const store = new MemorySessionStore();
-    await store.save(new SessionData({ userId: 'a', provider: 'github', accessToken: ACCESS, refreshToken: REFRESH }));
-    // A Date in metadata is not plain data: that session is kept as a frozen SessionData instead.
-    await store.save(new SessionData({ userId: 'b', provider: 'github', accessToken: `${ACCESS}-b`, refreshToken: `${REFRESH}-b`, metadata: { at: new Date(0) } }));
-    await store.findByAccessToken(ACCESS);
-    const text = shown(store);
-    expect(text).not.toContain(ACCESS);
-    expect(text).not.toContain(REFRESH);
+  it('of a memory store holding sessions, bounded or not, after they were found by token', async () => {
+    // The bounded store's LRUCache keeps its entries in private fields: inspect shows none of them.
+    for (const [store, showsSessions] of [[new MemorySessionStore(), true], [new MemorySessionStore({ maxSessions: 10 }), false]] as const) {
+      await store.save(new SessionData({ userId: 'a', provider: 'github', accessToken: ACCESS, refreshToken: REFRESH }));
+      await store.save(new SessionData({ userId: 'b', provider: 'github', accessToken: `${ACCESS}-b`, refreshToken: `${REFRESH}-b`, metadata: { at: new Date(0) } }));
+      expect((await store.findByAccessToken(ACCESS))?.userId).toBe('a');
+      const text = shown(store);
+      // The sessions are shown (so the check below looks at them), their tokens are not.
+      if (showsSessions) expect(text).toMatch(/userId: 'a'[\s\S]*userId: 'b'/);
+      expect(text).not.toContain(ACCESS);
+      expect(text).not.toContain(REFRESH);
+    }
   });
 
   it('of a request context carrying credentials and an Authorization header', () => {
