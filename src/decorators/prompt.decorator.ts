@@ -12,8 +12,12 @@ export interface PromptArgumentSpec {
 export interface PromptOptions {
   title?: string;
   description?: string;
-  /** A DTO for the arguments (validated like tool input), or the arguments listed by hand. */
+  /** A DTO for the arguments (validated like tool input); defaults to the first parameter's design type when that is a class. */
   input?: DtoClass;
+  /**
+   * The arguments listed by hand (they then reach the handler as sent). Without decorator metadata
+   * (tsx, esbuild) a method that takes a parameter needs `input` or `arguments`, or `register()` throws.
+   */
   arguments?: PromptArgumentSpec[];
   _meta?: Record<string, unknown>;
 }
