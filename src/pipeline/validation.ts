@@ -1,9 +1,26 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
-import { fastPathFor } from './dto-fast-path';
+import type { ValidationError } from 'class-validator';
 import { JsonRpcError, JsonRpcErrorCode } from './json-rpc-error';
 import type { InputSpec } from '../metadata/targets';
+
+interface DtoValidation {
+  fastPathFor: typeof import('./dto-fast-path').fastPathFor;
+  validate: typeof import('class-validator').validate;
+  plainToInstance: typeof import('class-transformer').plainToInstance;
+}
+
+let dtoValidation: DtoValidation | undefined;
+
+/** class-validator and class-transformer load with the first DTO validated, not with `nextmcp`. */
+function forDtos(): DtoValidation {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return (dtoValidation ??= {
+    fastPathFor: (require('./dto-fast-path') as typeof import('./dto-fast-path')).fastPathFor,
+    validate: (require('class-validator') as typeof import('class-validator')).validate,
+    plainToInstance: (require('class-transformer') as typeof import('class-transformer')).plainToInstance,
+  });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 export interface Violation {
   property: string;
@@ -19,7 +36,7 @@ export function argumentsNow(input: InputSpec, args: unknown): unknown {
   if (input.kind === 'raw') return args ?? {};
   const plain = args ?? {};
   if (typeof plain !== 'object' || Array.isArray(plain)) return undefined;
-  return fastPathFor(input.dto)?.(plain);
+  return forDtos().fastPathFor(input.dto)?.(plain);
 }
 
 /**
@@ -40,6 +57,7 @@ export async function validateFully(input: InputSpec, args: unknown, targetName:
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": expected an object`);
   }
+  const { plainToInstance, validate } = forDtos();
   const instance = plainToInstance(input.dto, plain) as object;
   const errors = await validate(instance, {
     whitelist: true,

@@ -48,6 +48,40 @@ async function main() {
 main().catch((error) => { console.error(error); process.exit(1); });
 `;
 
+/*
+ * What `require('nextmcp')` and its subpaths load, and what each feature loads when it is used,
+ * in a fresh process: the heavy dependencies of HTTP, OAuth, Redis and YAML manifests load only
+ * with their feature.
+ */
+const importProbe = `
+const HEAVY = ['express', '@hono/node-server', 'simple-oauth2', 'joi', 'ioredis', 'yaml'];
+const loaded = () => HEAVY.filter((name) => Object.keys(require.cache).some((file) => file.includes('/node_modules/' + name + '/')));
+const report = {};
+require('nextmcp'); require('nextmcp/auth'); require('nextmcp/session'); require('nextmcp/protocol');
+report.onImport = loaded();
+(async () => {
+  const { NextMCP } = require('nextmcp');
+  const { JwtProvider, ApiKeyProvider, GitHubOAuthProvider, PermissionManifest } = require('nextmcp/auth');
+  const { MemorySessionStore, RedisSessionStore } = require('nextmcp/session');
+  const mcp = new NextMCP({ name: 'probe', version: '1.0.0' });
+  mcp.tool('ping', {}, async () => 'pong');
+  new JwtProvider({ secret: 'a-test-secret-of-at-least-32-bytes!!', issuer: 'https://issuer.test', audience: 'probe' });
+  new ApiKeyProvider({ keys: { k: { userId: 'u' } } });
+  await new MemorySessionStore().close();
+  report.stdioJwtServer = loaded();
+  new GitHubOAuthProvider({ clientId: 'id', clientSecret: 'secret' });
+  report.oauthProvider = loaded();
+  await new RedisSessionStore({ url: 'redis://127.0.0.1:6379' }).close();
+  report.redisStore = loaded();
+  PermissionManifest.parse('tools: {}', 'yaml');
+  report.yamlManifest = loaded();
+  const listener = await mcp.listen({ transport: 'http', port: 0 });
+  await listener.close();
+  report.httpListener = loaded();
+  console.log(JSON.stringify(report));
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
 function tsconfig(moduleResolution: 'node10' | 'node16') {
   return {
     compilerOptions: {
@@ -87,6 +121,19 @@ describe('the packed package', () => {
     }
     expect(files.filter((f) => /^(src|test|examples|bench)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
+
+  it('loads express, simple-oauth2, ioredis and yaml only with the feature that needs them', () => {
+    writeFileSync(join(work, 'import-probe.js'), importProbe);
+    const report = JSON.parse(execFileSync(process.execPath, ['import-probe.js'], { cwd: work, encoding: 'utf8' }));
+    expect(report).toEqual({
+      onImport: [],
+      stdioJwtServer: [],
+      oauthProvider: ['simple-oauth2', 'joi'],
+      redisStore: ['simple-oauth2', 'joi', 'ioredis'],
+      yamlManifest: ['simple-oauth2', 'joi', 'ioredis', 'yaml'],
+      httpListener: ['express', '@hono/node-server', 'simple-oauth2', 'joi', 'ioredis', 'yaml'],
+    });
+  }, 60_000);
 
   it.each(['node10', 'node16'] as const)('type-checks and runs a consumer with moduleResolution %s', (resolution) => {
     writeFileSync(join(work, `tsconfig.${resolution}.json`), JSON.stringify(tsconfig(resolution)));
