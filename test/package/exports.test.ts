@@ -122,6 +122,10 @@ describe('the packed package', () => {
     expect(files.filter((f) => /^(src|test|examples|bench)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
+  it('ships no source maps (they would point at sources the package does not include)', () => {
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+  });
+
   it('loads express, simple-oauth2, ioredis and yaml only with the feature that needs them', () => {
     writeFileSync(join(work, 'import-probe.js'), importProbe);
     const report = JSON.parse(execFileSync(process.execPath, ['import-probe.js'], { cwd: work, encoding: 'utf8' }));
