@@ -2,7 +2,7 @@
  * `npm run bench`: NextMCP side by side with the plain MCP SDK (issue 6). Runs every group with
  * warm-up first and interleaved fixed windows, prints the tables, writes bench/results.json and
  * the generated section of BENCHMARKS.md. Flags: `--quick` (short windows, small stores, nothing
- * written), `--only=in-process,http,stores,refresh`.
+ * written), `--only=in-process,http,stores,refresh,import`.
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
@@ -21,8 +21,9 @@ import { LoadProcess } from './http/load-process';
 import { fastFileDirectory, fillStore, type StoreSpec } from './stores/filled-stores';
 import { storeScenarios } from './stores/scenarios';
 import { refreshStorm, type RefreshStormResult } from './refresh/refresh-storm';
+import { measureImportTime, type ImportTimeResult } from './import/import-time';
 
-const GROUPS = ['in-process', 'http', 'stores', 'refresh'] as const;
+const GROUPS = ['in-process', 'http', 'stores', 'refresh', 'import'] as const;
 type Group = (typeof GROUPS)[number];
 
 const quick = process.argv.includes('--quick');
@@ -35,6 +36,7 @@ const settings = {
   http: { warmupMs: quick ? 300 : 1000, windowMs: quick ? 500 : 1500, rounds: quick ? 2 : 3, inFlight: [1, 32] },
   stores: { warmupMs: 100, windowMs: quick ? 60 : 100, rounds: quick ? 3 : 10, paired: true, sizes: quick ? [1000, 10_000] : [1000, 10_000, 100_000] },
   refreshStorm: { calls: 1000 },
+  importTime: { runs: quick ? 3 : 10 },
 };
 
 function progress(message: string): void {
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
   const machine = await machineInfo(redisUrl);
   const results: ScenarioResult[] = [];
   let refresh: RefreshStormResult | undefined;
+  let importTime: ImportTimeResult | undefined;
   try {
     const issuer = await startLocalIssuer();
     cleanup.push('JWKS issuer', () => issuer.close());
@@ -135,12 +138,13 @@ async function main(): Promise<void> {
       progress('refresh storm');
       refresh = await refreshStorm(settings.refreshStorm.calls);
     }
+    if (groups.has('import')) importTime = measureImportTime(join(__dirname, '..'), settings.importTime.runs, progress);
   } finally {
     await cleanup.run();
   }
 
-  const targets = checkTargets({ results, refresh });
-  const report: BenchReport = { machine, settings, results, refreshStorm: refresh, targets, durationSeconds: (performance.now() - started) / 1000 };
+  const targets = checkTargets({ results, refresh, importTime });
+  const report: BenchReport = { machine, settings, results, refreshStorm: refresh, importTime, targets, durationSeconds: (performance.now() - started) / 1000 };
   console.log(`\n${resultsTable(results)}\n`);
   if (refresh) console.log(`Refresh storm: ${refresh.calls} calls → ${refresh.refreshRequests} refresh request(s), ${refresh.errors} errors\n`);
   console.log(`${targetsTable(targets)}\n`);

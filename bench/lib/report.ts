@@ -4,12 +4,14 @@ import type { ScenarioResult } from './scenario';
 import { resultsTable } from './table';
 import { targetsTable, type TargetCheck } from './targets';
 import type { RefreshStormResult } from '../refresh/refresh-storm';
+import type { ImportTimeResult } from '../import/import-time';
 
 export interface BenchReport {
   machine: MachineInfo;
   settings: Record<string, unknown>;
   results: ScenarioResult[];
   refreshStorm?: RefreshStormResult;
+  importTime?: ImportTimeResult;
   targets: TargetCheck[];
   durationSeconds: number;
 }
@@ -28,6 +30,7 @@ export function renderLatest(report: BenchReport): string {
   const m = report.machine;
   const versions = Object.entries(m.versions).map(([name, version]) => `${name} ${version}`).join(', ');
   const storm = report.refreshStorm;
+  const imports = report.importTime;
   return [
     START,
     `## Latest run`,
@@ -49,6 +52,14 @@ export function renderLatest(report: BenchReport): string {
       ? [
           `Refresh storm: ${storm.calls} concurrent calls, ${storm.refreshRequests} refresh request(s), ` +
             `${storm.userInfoRequests} /user request(s), ${storm.errors} errors, ${Math.round(storm.durationMs)} ms.`,
+          '',
+        ]
+      : []),
+    ...(imports
+      ? [
+          `Import time (fresh processes, median of ${imports.runs}): SDK Server + StdioServerTransport ${imports.sdkMs.toFixed(0)} ms; ` +
+            `nextmcp + nextmcp/auth ${imports.nextmcpMs.toFixed(0)} ms (${imports.ratio.toFixed(2)}×); ` +
+            `with new NextMCP and new JwtProvider ${imports.constructedMs.toFixed(0)} ms.`,
           '',
         ]
       : []),

@@ -1,6 +1,7 @@
 import { median } from './stats';
 import type { ScenarioResult } from './scenario';
 import type { RefreshStormResult } from '../refresh/refresh-storm';
+import type { ImportTimeResult } from '../import/import-time';
 
 /** One target of issue 6 and where this run stands. */
 export interface TargetCheck {
@@ -12,6 +13,7 @@ export interface TargetCheck {
 export interface TargetInputs {
   results: readonly ScenarioResult[];
   refresh?: RefreshStormResult;
+  importTime?: ImportTimeResult;
 }
 
 function find(results: readonly ScenarioResult[], name: string): ScenarioResult | undefined {
@@ -29,7 +31,7 @@ function ratioTarget(r: ScenarioResult | undefined, target: string, floor: numbe
 }
 
 /** The targets of issue 6 that this run's results can answer. */
-export function checkTargets({ results, refresh }: TargetInputs): TargetCheck[] {
+export function checkTargets({ results, refresh, importTime }: TargetInputs): TargetCheck[] {
   const checks: TargetCheck[] = [
     ...ratioTarget(find(results, 'NextMCP + JwtProvider (RS256, JWKS)'), 'in-process: NextMCP + JwtProvider ≥ 0.90× raw SDK', 0.9),
     ...ratioTarget(find(results, 'NextMCP, no auth'), 'in-process: NextMCP without auth ≥ 0.95× raw SDK', 0.95),
@@ -58,6 +60,13 @@ export function checkTargets({ results, refresh }: TargetInputs): TargetCheck[] 
       target: `refresh storm: ${refresh.calls} concurrent calls → exactly 1 refresh request`,
       measured: `${refresh.refreshRequests} refresh request(s), ${refresh.errors} errors`,
       met: refresh.refreshRequests === 1 && refresh.errors === 0,
+    });
+  }
+  if (importTime) {
+    checks.push({
+      target: "import: require('nextmcp') + 'nextmcp/auth' (stdio + JwtProvider) ≤ 1.3× SDK Server + StdioServerTransport",
+      measured: `${importTime.ratio.toFixed(2)}× (${importTime.nextmcpMs.toFixed(0)} ms vs ${importTime.sdkMs.toFixed(0)} ms, median of ${importTime.runs} fresh processes)`,
+      met: importTime.ratio <= 1.3,
     });
   }
   return checks;
