@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { assertMethod } from './decorator-target';
 import { PROMPT_METADATA } from './metadata-keys';
-import type { DtoClass } from './tool.decorator';
+import type { DtoClass, JsonObjectSchema } from './tool.decorator';
 
 export interface PromptArgumentSpec {
   name: string;
@@ -12,12 +12,14 @@ export interface PromptArgumentSpec {
 export interface PromptOptions {
   title?: string;
   description?: string;
-  /** A DTO for the arguments (validated like tool input); defaults to the first parameter's design type when that is a class. */
-  input?: DtoClass;
   /**
-   * The arguments listed by hand (they then reach the handler as sent). Without decorator metadata
-   * (tsx, esbuild) a method that takes a parameter needs `input` or `arguments`, or `register()` throws.
+   * The arguments: a DTO class (validated like tool input), or a JSON Schema (arguments then reach
+   * the handler as sent). Defaults to the first parameter's design type when that is a class.
+   * Without decorator metadata (tsx, esbuild) a method that takes a parameter must name it here,
+   * or `register()` throws a `StartupError`.
    */
+  input?: DtoClass | JsonObjectSchema;
+  /** The arguments listed for clients; by default derived from `input`'s properties. */
   arguments?: PromptArgumentSpec[];
   _meta?: Record<string, unknown>;
 }

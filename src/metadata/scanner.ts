@@ -89,7 +89,7 @@ function buildTool(
   declared: SignatureInput,
 ): ToolTarget {
   assertName(name, source);
-  const { input, inputSchema } = resolveInput(options.input ?? dtoFromSignature(declared, source, '@Tool'), source);
+  const { input, inputSchema } = resolveInput(options.input ?? dtoFromSignature(declared, source, '@Tool('), source);
   return {
     kind: 'tool',
     name,
@@ -148,9 +148,7 @@ function buildPrompt(
   declared: SignatureInput,
 ): PromptTarget {
   assertName(name, source);
-  // Arguments listed by hand declare the input as plain strings: nothing is left to metadata.
-  const fromSignature = options.arguments ? undefined : dtoFromSignature(declared, source, `@Prompt`);
-  const { input, inputSchema } = resolveInput(options.input ?? fromSignature, source);
+  const { input, inputSchema } = resolveInput(options.input ?? dtoFromSignature(declared, source, '@Prompt(name, '), source);
   return {
     kind: 'prompt',
     name,
@@ -203,21 +201,16 @@ function inputFromSignature(proto: object, method: string | symbol): SignatureIn
 }
 
 /** The DTO the signature names; a signature that cannot be read is a start-up error, never "no validation". */
-function dtoFromSignature(declared: SignatureInput, source: string, decorator: '@Tool' | '@Prompt'): DtoClass | undefined {
+function dtoFromSignature(declared: SignatureInput, source: string, call: '@Tool(' | '@Prompt(name, '): DtoClass | undefined {
   if (declared.kind === 'dto') return declared.dto;
   if (declared.kind === 'none') return undefined;
-  const fixes =
-    decorator === '@Tool'
-      ? "@Tool({ input: YourDto }) for a class-validator DTO, or @Tool({ input: { type: 'object', properties: { … } } }) " +
-        'for a JSON Schema (arguments then reach the handler as sent)'
-      : "@Prompt(name, { input: YourDto }) for a class-validator DTO, or @Prompt(name, { arguments: [ … ] }) " +
-        'to take the arguments as sent';
   throw new StartupError(
     `${source} takes an input parameter, but no decorator metadata was emitted for it, so its input type ` +
       'cannot be read and its arguments would reach it unvalidated. Either compile with ' +
       '"experimentalDecorators": true and "emitDecoratorMetadata": true (tsc, ts-node, ts-jest, SWC with ' +
       "decoratorMetadata; tsx and esbuild emit none) and import 'reflect-metadata' before your classes, " +
-      `or name the input: ${fixes}.`,
+      `or name the input: ${call}{ input: YourDto }) for a class-validator DTO, or ` +
+      `${call}{ input: { type: 'object', properties: { … } } }) for a JSON Schema (arguments then reach the handler as sent).`,
   );
 }
 

@@ -50,9 +50,14 @@ export class ListedPrompt {
   @Prompt('review', { arguments: [{ name: 'code', required: true }] })
   review(args: { code: string }) { return \`review \${args.code}\`; }
 }
+
+export class SchemaPrompt {
+  @Prompt('review', { input: { type: 'object', properties: { code: { type: 'string' } } }, arguments: [{ name: 'code', required: true }] })
+  review(args: { code: string }) { return \`review \${args.code}\`; }
+}
 `;
 
-type Fixture = Record<'TypedOnly' | 'NamedInput' | 'UntypedPrompt' | 'ListedPrompt', new () => object>;
+type Fixture = Record<'TypedOnly' | 'NamedInput' | 'UntypedPrompt' | 'ListedPrompt' | 'SchemaPrompt', new () => object>;
 
 const work = mkdtempSync(join(tmpdir(), 'nextmcp-no-metadata-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -111,12 +116,13 @@ describe('a tool class compiled without decorator metadata', () => {
     }
   });
 
-  it('refuses a prompt taking arguments unless it names its input or lists its arguments', async () => {
+  it('refuses a prompt taking arguments unless it names its input (listing the arguments is not enough)', async () => {
     expect(() => new NextMCP({ name: 't', version: '1' }).register(bare.UntypedPrompt)).toThrow(
-      /UntypedPrompt\.review takes an input parameter.*@Prompt\(name, \{ arguments: \[/s,
+      /UntypedPrompt\.review takes an input parameter.*@Prompt\(name, \{ input: YourDto \}\)/s,
     );
+    expect(() => new NextMCP({ name: 't', version: '1' }).register(bare.ListedPrompt)).toThrow(StartupError);
     const mcp = new NextMCP({ name: 't', version: '1' });
-    mcp.register(bare.ListedPrompt);
+    mcp.register(bare.SchemaPrompt);
     const { client, close } = await connectTestClient(mcp);
     try {
       const prompt = await client.getPrompt({ name: 'review', arguments: { code: 'x = 1' } });
