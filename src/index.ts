@@ -9,7 +9,7 @@ export type { ToolListing } from './auth/server-auth';
 export { StartupError } from './startup-error';
 export * from './decorators';
 /** Describes a DTO property in the tool's JSON Schema (class-validator-jsonschema). */
-export { JSONSchema } from 'class-validator-jsonschema';
+export { JSONSchema } from 'class-validator-jsonschema/build/decorators';
 
 // What middleware and handlers work with.
 export type { Middleware, MiddlewareObject, MiddlewareLike } from './pipeline/middleware';

@@ -45,6 +45,21 @@ function tracingFetch(provider?: SteppingUpClientCredentials): typeof fetch {
   };
 }
 
+/**
+ * A refusal as the server sent it: the JSON-RPC error in the HTTP body (the SDK client puts that
+ * body in its error message), whole, or the client's own message when there is none.
+ */
+function describeRefusal(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const body = message.slice(message.indexOf('{'));
+  try {
+    const { error: rpc } = JSON.parse(body) as { error: { code: number; message: string; data?: unknown } };
+    return `JSON-RPC ${rpc.code} "${rpc.message}"${rpc.data === undefined ? '' : `, data ${JSON.stringify(rpc.data)}`}`;
+  } catch {
+    return message;
+  }
+}
+
 /** Runs the demo; `log` receives each line it prints. */
 export async function runQuickstart(log: (line: string) => void = console.log): Promise<QuickstartReport> {
   print = log;
@@ -60,7 +75,7 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
       throw new Error('the server accepted an anonymous client');
     } catch (error) {
       report.anonymousRefused = /\b401\b|-31001/.test(String((error as Error).message)) || (error as { code?: number }).code === 401;
-      show(`refused: ${(error as Error).message.slice(0, 160)}`);
+      show(`refused: ${describeRefusal(error)}`);
     }
 
     step('2. A client with client credentials discovers the issuer, gets a token (scope notes:read) and calls');
@@ -86,7 +101,7 @@ export async function runQuickstart(log: (line: string) => void = console.log): 
       throw new Error('purge was allowed');
     } catch (error) {
       report.purgeRefused = (error as Error).message.includes('-31003');
-      show(`refused: ${(error as Error).message.slice(0, 200)}`);
+      show(`refused: ${describeRefusal(error)}`);
     }
     await client.close();
     print('\nDone: refused, stepped up, allowed, refused — each decided by the same authorize().');

@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt } from './providers/jose-entries';
 import type { AuthProvider, Credentials } from './provider';
 
 /** The credential to check: a bearer token or an API key, with which it is. */
@@ -43,7 +43,7 @@ function providersOfKind(kind: PresentedCredential['kind'], candidates: readonly
 function unverifiedIssuer(token: string): string | undefined {
   if (token.split('.').length !== 3) return undefined;
   try {
-    const iss = decodeJwt(token).iss;
+    const iss = decodeJwt()(token).iss;
     return typeof iss === 'string' ? iss : undefined;
   } catch {
     return undefined;

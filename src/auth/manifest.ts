@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import YAML from 'yaml';
 import { OPEN_POLICY, type AccessPolicy } from '../metadata/access-policy';
 import { StartupError } from '../startup-error';
 
@@ -139,8 +138,14 @@ export class PermissionManifest {
   }
 
   static parse(text: string, format: 'json' | 'yaml'): PermissionManifest {
-    return PermissionManifest.fromJSON(format === 'yaml' ? YAML.parse(text) : JSON.parse(text));
+    return PermissionManifest.fromJSON(format === 'yaml' ? yaml().parse(text) : JSON.parse(text));
   }
+}
+
+/** The YAML parser loads with the first YAML manifest. */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml');
 }
 
 function requireString(value: unknown, what: string): void {

@@ -22,6 +22,7 @@ export function assertMethod(
   propertyKey: string | symbol | undefined,
   descriptor: PropertyDescriptor | undefined,
 ): asserts propertyKey is string | symbol {
+  assertLegacyDecorator(decorator, propertyKey);
   if (propertyKey === undefined) {
     throw new StartupError(`@${decorator}() decorates methods, not classes`);
   }
@@ -30,9 +31,23 @@ export function assertMethod(
   }
 }
 
+/**
+ * TC39 decorators (TypeScript 5 without `experimentalDecorators`, esbuild/tsx without it in the
+ * tsconfig) call a decorator with `(value, context)`; ours read legacy `(target, key, descriptor)`.
+ */
+function assertLegacyDecorator(decorator: string, propertyKey: unknown): void {
+  if (typeof propertyKey === 'object' && propertyKey !== null && 'kind' in propertyKey) {
+    throw new StartupError(
+      `@${decorator}() is a TypeScript legacy decorator: set "experimentalDecorators": true and ` +
+        '"emitDecoratorMetadata": true in tsconfig.json (see "Set-up" in the nextmcp README)',
+    );
+  }
+}
+
 /** Builds a decorator that records an access rule on a class or a method. */
 export function accessRuleDecorator(decorator: string, rule: AccessRule): ClassOrMethodDecorator {
   return (target, propertyKey, descriptor) => {
+    assertLegacyDecorator(decorator, propertyKey);
     if (propertyKey === undefined) {
       if (typeof target !== 'function') throw new StartupError(`@${decorator}() must decorate a class or a method`);
       appendRule(target, undefined, rule);

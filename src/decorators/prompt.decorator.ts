@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Icon } from '@modelcontextprotocol/sdk/types.js';
 import { assertMethod } from './decorator-target';
 import { PROMPT_METADATA } from './metadata-keys';
-import type { DtoClass } from './tool.decorator';
+import type { DtoClass, JsonObjectSchema } from './tool.decorator';
 
 export interface PromptArgumentSpec {
   name: string;
@@ -13,8 +13,14 @@ export interface PromptArgumentSpec {
 export interface PromptOptions {
   title?: string;
   description?: string;
-  /** A DTO for the arguments (validated like tool input), or the arguments listed by hand. */
-  input?: DtoClass;
+  /**
+   * The arguments: a DTO class (validated like tool input), or a JSON Schema (arguments then reach
+   * the handler as sent). Defaults to the first parameter's design type when that is a class.
+   * Without decorator metadata (tsx, esbuild) a method that takes a parameter must name it here,
+   * or `register()` throws a `StartupError`.
+   */
+  input?: DtoClass | JsonObjectSchema;
+  /** The arguments listed for clients; by default derived from `input`'s properties. */
   arguments?: PromptArgumentSpec[];
   /** Icons a client may show for the prompt. */
   icons?: Icon[];

@@ -23,6 +23,8 @@ export interface ToolOptions {
   /**
    * The input: a class-validator DTO class, or a plain JSON Schema object (arguments then reach
    * the handler as sent). Defaults to the first parameter's design type when that is a class.
+   * Without decorator metadata (tsx, esbuild) a method that takes a parameter must name it here,
+   * or `register()` throws a `StartupError`.
    */
   input?: DtoClass | JsonObjectSchema;
   /** JSON Schema of `structuredContent`, advertised as `outputSchema`. */

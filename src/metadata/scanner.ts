@@ -49,11 +49,11 @@ export function scanClass(cls: Constructor, resolveInstance: InstanceResolver = 
       const instance = resolveInstance(cls, ctx) as Record<string | symbol, HandlerFn>;
       return instance[method](...args);
     };
-    const firstParam: unknown = (Reflect.getMetadata('design:paramtypes', proto, method) ?? [])[0];
+    const declared = inputFromSignature(proto, method);
     const defaultName = String(method);
-    if (tool) targets.push(buildTool(tool.name ?? defaultName, tool, policy, source, invoke, firstParam));
+    if (tool) targets.push(buildTool(tool.name ?? defaultName, tool, policy, source, invoke, declared));
     if (resource) targets.push(buildResource(resource, resource.name ?? defaultName, policy, source, invoke));
-    if (prompt) targets.push(buildPrompt(prompt.name ?? defaultName, prompt, policy, source, invoke, firstParam));
+    if (prompt) targets.push(buildPrompt(prompt.name ?? defaultName, prompt, policy, source, invoke, declared));
   }
   if (targets.length === 0) {
     throw new StartupError(`${cls.name} has no @Tool, @Resource or @Prompt methods`);
@@ -64,7 +64,7 @@ export function scanClass(cls: Constructor, resolveInstance: InstanceResolver = 
 /** `mcp.tool(name, opts, handler)`: reads the functional wrappers' rules from the handler. */
 export function scanToolFunction(name: string, options: ToolOptions, handler: HandlerFn): ToolTarget {
   assertFunction(handler, `mcp.tool("${name}")`);
-  return buildTool(name, options, handlerPolicy(handler), `mcp.tool("${name}")`, handler, undefined);
+  return buildTool(name, options, handlerPolicy(handler), `mcp.tool("${name}")`, handler, NO_DTO);
 }
 
 export function scanResourceFunction(uri: string, options: ResourceOptions, handler: HandlerFn): ResourceTarget {
@@ -76,7 +76,7 @@ export function scanResourceFunction(uri: string, options: ResourceOptions, hand
 export function scanPromptFunction(name: string, options: PromptOptions, handler: HandlerFn): PromptTarget {
   const source = `mcp.prompt("${name}")`;
   assertFunction(handler, source);
-  return buildPrompt(name, options, handlerPolicy(handler), source, handler, undefined);
+  return buildPrompt(name, options, handlerPolicy(handler), source, handler, NO_DTO);
 }
 
 function buildTool(
@@ -85,10 +85,10 @@ function buildTool(
   policy: AccessPolicy,
   source: string,
   invoke: HandlerFn,
-  firstParam: unknown,
+  declared: SignatureInput,
 ): ToolTarget {
   assertName(name, source);
-  const { input, inputSchema } = resolveInput(options.input ?? dtoFromDesignType(firstParam), source);
+  const { input, inputSchema } = resolveInput(options.input ?? dtoFromSignature(declared, source, '@Tool('), source);
   return {
     kind: 'tool',
     name,
@@ -147,10 +147,10 @@ function buildPrompt(
   policy: AccessPolicy,
   source: string,
   invoke: HandlerFn,
-  firstParam: unknown,
+  declared: SignatureInput,
 ): PromptTarget {
   assertName(name, source);
-  const { input, inputSchema } = resolveInput(options.input ?? dtoFromDesignType(firstParam), source);
+  const { input, inputSchema } = resolveInput(options.input ?? dtoFromSignature(declared, source, '@Prompt(name, '), source);
   return {
     kind: 'prompt',
     name,
@@ -178,10 +178,43 @@ function resolveInput(
   throw new StartupError(`${source}: input must be a DTO class or a JSON Schema with type "object"`);
 }
 
-/** A first parameter typed as a class is the DTO; `unknown`, `any`, interfaces and builtins are not. */
-function dtoFromDesignType(type: unknown): DtoClass | undefined {
-  if (typeof type !== 'function' || NOT_DTOS.has(type)) return undefined;
-  return type as DtoClass;
+/**
+ * What a method's signature says about its input. `unreadable`: the method takes an input
+ * parameter but no `design:paramtypes` metadata was emitted (tsx, esbuild, most bundlers), so
+ * whether it was meant as a DTO cannot be known.
+ */
+type SignatureInput = { kind: 'dto'; dto: DtoClass } | { kind: 'none' } | { kind: 'unreadable' };
+
+const NO_DTO: SignatureInput = Object.freeze({ kind: 'none' });
+
+/**
+ * A first parameter typed as a class is the DTO; `unknown`, `any`, interfaces and builtins are
+ * not. A method "takes an input parameter" when its `length` is at least 1: parameters with a
+ * default value, and rest parameters, do not count.
+ */
+function inputFromSignature(proto: object, method: string | symbol): SignatureInput {
+  const paramTypes: unknown[] | undefined = Reflect.getMetadata('design:paramtypes', proto, method);
+  if (paramTypes === undefined) {
+    const handler = (proto as Record<string | symbol, unknown>)[method];
+    return typeof handler === 'function' && handler.length > 0 ? { kind: 'unreadable' } : NO_DTO;
+  }
+  const type = paramTypes[0];
+  if (typeof type !== 'function' || NOT_DTOS.has(type)) return NO_DTO;
+  return { kind: 'dto', dto: type as DtoClass };
+}
+
+/** The DTO the signature names; a signature that cannot be read is a start-up error, never "no validation". */
+function dtoFromSignature(declared: SignatureInput, source: string, call: '@Tool(' | '@Prompt(name, '): DtoClass | undefined {
+  if (declared.kind === 'dto') return declared.dto;
+  if (declared.kind === 'none') return undefined;
+  throw new StartupError(
+    `${source} takes an input parameter, but no decorator metadata was emitted for it, so its input type ` +
+      'cannot be read and its arguments would reach it unvalidated. Either compile with ' +
+      '"experimentalDecorators": true and "emitDecoratorMetadata": true (tsc, ts-node, ts-jest, SWC with ' +
+      "decoratorMetadata; tsx and esbuild emit none) and import 'reflect-metadata' before your classes, " +
+      `or name the input: ${call}{ input: YourDto }) for a class-validator DTO, or ` +
+      `${call}{ input: { type: 'object', properties: { … } } }) for a JSON Schema (arguments then reach the handler as sent).`,
+  );
 }
 
 function argumentsFromSchema(schema: JsonObjectSchema): PromptArgumentSpec[] {

@@ -1,20 +1,9 @@
-import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { validate, validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
-import { copyIntoDto, simpleDtoProperties } from './simple-dto';
-import { JsonRpcError, JsonRpcErrorCode } from './json-rpc-error';
 import type { InputSpec } from '../metadata/targets';
+import { JsonRpcError, JsonRpcErrorCode } from './json-rpc-error';
 
-export interface Violation {
-  property: string;
-  constraints: Record<string, string>;
-}
+export type { Violation } from './dto-validation';
 
-const VALIDATOR_OPTIONS: ValidatorOptions = {
-  whitelist: true,
-  forbidUnknownValues: true,
-  validationError: { target: false, value: false },
-};
+let dtoValidation: typeof import('./dto-validation') | undefined;
 
 /**
  * Validates and transforms arguments for a target. DTO input goes through class-transformer and
@@ -32,26 +21,8 @@ export function validateArguments(input: InputSpec, args: unknown, targetName: s
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": expected an object`);
   }
-  const properties = simpleDtoProperties(input.dto);
-  const copy = properties && copyIntoDto(input.dto, properties, plain);
-  if (copy) return checked(copy, validateSync(copy, VALIDATOR_OPTIONS), targetName);
-  const instance = plainToInstance(input.dto, plain) as object;
-  return validate(instance, VALIDATOR_OPTIONS).then((errors) => checked(instance, errors, targetName));
-}
-
-function checked(instance: object, errors: ValidationError[], targetName: string): object {
-  if (errors.length === 0) return instance;
-  const violations = flattenErrors(errors);
-  const detail = violations
-    .map((v) => `${v.property}: ${Object.entries(v.constraints).map(([name, message]) => `${message} (${name})`).join('; ')}`)
-    .join('; ');
-  throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `Invalid arguments for "${targetName}": ${detail}`, { violations });
-}
-
-function flattenErrors(errors: ValidationError[], prefix = ''): Violation[] {
-  return errors.flatMap((error) => {
-    const property = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = error.constraints ? [{ property, constraints: error.constraints }] : [];
-    return [...own, ...flattenErrors(error.children ?? [], property)];
-  });
+  // class-validator and class-transformer load with the first DTO validated, not with `nextmcp`.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  dtoValidation ??= require('./dto-validation') as typeof import('./dto-validation');
+  return dtoValidation.validateDto(input.dto, plain, targetName);
 }

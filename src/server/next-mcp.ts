@@ -23,7 +23,7 @@ import { ConnectedClient } from './connected-client';
 import { ElicitationRegistry } from './elicitation-registry';
 import { serverCapabilities, serverInfo, type ServerDescription } from './server-description';
 import { StdioServerTransport } from './transports/stdio-transport';
-import { startHttpListener, createHttpHandler, type HttpHandler, type HttpHost } from './http/http-app';
+import type { HttpHandler, HttpHost } from './http/http-app';
 import type { HttpServerOptions, Listener, ListenOptions } from './http/http-options';
 import { StartupError } from '../startup-error';
 import { AuthMetadata } from '../protocol/auth-metadata';
@@ -31,6 +31,12 @@ import { buildAuthMetadata } from '../auth/auth-metadata-builder';
 import { publicAccess } from '../decorators/functional';
 import { mountOAuthLogin, type ServerLoginOptions } from '../auth/oauth/server-login';
 import type { OAuthLoginFlow } from '../auth/oauth/oauth-login-flow';
+
+/** The HTTP stack (express, the SDK's Streamable HTTP transport) loads with the first HTTP listener or handler. */
+function httpApp(): typeof import('./http/http-app') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./http/http-app');
+}
 
 export interface NextMCPOptions extends ServerDescription {
   /** Instructions for the model, sent in the `initialize` result. */
@@ -171,7 +177,7 @@ export class NextMCP {
       await server.connect(new StdioServerTransport(undefined, undefined, options.credentials));
       listener = { close: () => server.close() };
     } else if (options.transport === 'http') {
-      listener = await startHttpListener(this.httpHost(), options);
+      listener = await httpApp().startHttpListener(this.httpHost(), options);
     } else {
       throw new TypeError(`unknown transport ${(options as { transport?: unknown }).transport}`);
     }
@@ -188,7 +194,7 @@ export class NextMCP {
   /** A Node `(req, res)` handler serving the MCP endpoint (and auth metadata) for an existing HTTP app. */
   httpHandler(options: HttpServerOptions = {}): HttpHandler {
     this.start();
-    const handler = createHttpHandler(this.httpHost(), options);
+    const handler = httpApp().createHttpHandler(this.httpHost(), options);
     this.closeHooks.push(() => handler.close());
     return handler;
   }

@@ -1,7 +1,17 @@
-import { Redis, type Cluster } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { SessionStoreError, SessionStoreUnavailableError } from './errors';
 
 export type RedisClient = Redis | Cluster;
+
+/**
+ * A new ioredis client. ioredis loads with the first Redis store or Redis state store that opens
+ * a connection, not with `nextmcp/session` or `nextmcp/auth`.
+ */
+export function newRedisClient(url: string, options: RedisOptions): Redis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Redis: RedisClass } = require('ioredis') as typeof import('ioredis');
+  return new RedisClass(url, options);
+}
 
 /** Default bound on one round of calls to Redis before failing closed. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
@@ -12,7 +22,7 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
  * most a second apart, so the store recovers when Redis returns without a restart.
  */
 export function createRedisClient(url: string, commandTimeoutMs: number): Redis {
-  const client = new Redis(url, {
+  const client = newRedisClient(url, {
     commandTimeout: commandTimeoutMs,
     connectTimeout: commandTimeoutMs,
     // close() while reconnecting would otherwise keep a 2 s timer (and the process) alive.

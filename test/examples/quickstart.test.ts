@@ -13,6 +13,14 @@ describe('npm start (examples/quickstart)', () => {
     const output = lines.join('\n');
     expect(output).toMatch(/POST \/mcp → 401 {2}WWW-Authenticate: Bearer scope="notes:read", resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/);
     expect(output).toMatch(/POST \/mcp → 403 {2}WWW-Authenticate: Bearer error="insufficient_scope".*scope="notes:read notes:write"/);
+    // Refusals are printed whole: the JSON-RPC code, message and data, never cut off.
+    expect(output).toContain(
+      'refused: JSON-RPC -31001 "Authentication required", data {"error":"authentication_required","providers":["jwt"],"required_scopes":["notes:read"]}',
+    );
+    expect(output).toContain(
+      'refused: JSON-RPC -31003 "Forbidden: requires one of the roles admin", data {"error":"forbidden","tool":"purge","required_scopes":["notes:read"],' +
+        '"missing_scopes":[],"required_roles":["admin"],"required_permissions":[]}',
+    );
     expect(output).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT is ever printed
   }, 30_000);
 });

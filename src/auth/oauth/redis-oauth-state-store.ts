@@ -1,7 +1,7 @@
-import Redis, { type Cluster } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { hashToken } from '../token-hash';
 import { StateCollisionError, type OAuthStateStore, type PendingAuthorization } from './oauth-state-store';
-import { RedisCallGuard, firstLine, type RedisFailureErrors } from '../../session/redis-connection';
+import { RedisCallGuard, firstLine, newRedisClient, type RedisFailureErrors } from '../../session/redis-connection';
 
 /*
  * Failures keep only the first line of Redis's message: ioredis attaches the command's arguments
@@ -57,7 +57,7 @@ export class RedisOAuthStateStore implements OAuthStateStore {
       this.ownsClient = false;
     } else {
       // One retry per command and a bounded connect: an unreachable Redis gives an error, not a queue.
-      this.client = new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+      this.client = newRedisClient(options.url ?? 'redis://127.0.0.1:6379', {
         maxRetriesPerRequest: 1,
         connectTimeout: this.commandTimeoutMs,
         commandTimeout: this.commandTimeoutMs,

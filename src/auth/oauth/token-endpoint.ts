@@ -1,4 +1,4 @@
-import { AuthorizationCode, type ModuleOptions } from 'simple-oauth2';
+import type { AuthorizationCode, ModuleOptions } from 'simple-oauth2';
 import type { TokenResponse } from '../provider';
 import { OAuthProviderError } from './oauth-errors';
 import { parseTokenResponse } from './token-response';
@@ -17,6 +17,12 @@ export interface TokenEndpointOptions {
    * default) or `client_id`/`client_secret` form fields (`'body'`). Public clients always use `'body'`.
    */
   clientAuthentication?: 'header' | 'body';
+}
+
+/** simple-oauth2 (and joi with it) loads with the first OAuth provider, not with `nextmcp/auth`. */
+function simpleOAuth2(): typeof import('simple-oauth2') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('simple-oauth2');
 }
 
 /** What a failed wreck request carries (the parts of a Boom error that are read here). */
@@ -62,7 +68,7 @@ export class TokenEndpoint {
       // 'force' parses any 2xx body as JSON; a form-encoded one fails parsing and is recovered below.
       http: { timeout: options.timeoutMs, json: 'force', headers: { accept: 'application/json' } },
     };
-    this.oauth = new AuthorizationCode(config);
+    this.oauth = new (simpleOAuth2().AuthorizationCode)(config);
   }
 
   /** The authorization URL with `response_type=code`, `client_id` and the given parameters. */

@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { createRemoteJWKSet } from 'jose';
+import { createRemoteJwkSet, jwtVerify } from './jose-entries';
 import type { JwtClaims } from './jwt-types';
 import { AuthContext } from '../auth-context';
 import type { TokenResponse } from '../provider';
@@ -77,7 +78,7 @@ export class GoogleOAuthProvider extends OAuthProvider {
     this.userInfoUrl = endpoints.userInfoUrl;
     this.tokenInfoUrl = endpoints.tokenInfoUrl;
     this.jwksUri = endpoints.jwksUri;
-    this.jwks = createRemoteJWKSet(new URL(endpoints.jwksUri), { timeoutDuration: Math.ceil(timeoutMs) });
+    this.jwks = createRemoteJwkSet()(new URL(endpoints.jwksUri), { timeoutDuration: Math.ceil(timeoutMs) });
   }
 
   async getUserInfo(accessToken: string): Promise<Record<string, unknown>> {
@@ -109,7 +110,7 @@ export class GoogleOAuthProvider extends OAuthProvider {
    */
   async verifyIdToken(idToken: string): Promise<JwtClaims> {
     try {
-      const { payload } = await jwtVerify(idToken, this.jwks, {
+      const { payload } = await jwtVerify()(idToken, this.jwks, {
         issuer: GOOGLE_ISSUERS,
         audience: this.clientId,
         algorithms: ['RS256'],

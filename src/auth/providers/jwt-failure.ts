@@ -1,4 +1,4 @@
-import { errors } from 'jose';
+import { joseErrors } from './jose-entries';
 import type { AuthResult } from '../provider';
 
 type FailureReason = NonNullable<AuthResult['reason']>;
@@ -34,6 +34,7 @@ export function jwtFailure(error: unknown): AuthResult {
 function classify(error: unknown): [FailureReason, string] {
   if (error instanceof JwtRejectedError) return [error.reason, error.message];
   if (error instanceof JwksUnavailableError) return ['provider_unavailable', error.message];
+  const errors = joseErrors();
   if (error instanceof errors.JWTExpired) {
     return error.claim === 'iat'
       ? ['token_expired', 'Token is older than the allowed maximum age']

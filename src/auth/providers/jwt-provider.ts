@@ -1,4 +1,5 @@
-import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTVerifyOptions } from 'jose';
+import type { JWTVerifyOptions } from 'jose';
+import { decodeProtectedHeader, jwtVerify, signJwt } from './jose-entries';
 import type { JwtClaims, JwtKeyMaterial } from './jwt-types';
 import { AuthContext, type AuthContextInit } from '../auth-context';
 import type { AuthProvider, AuthResult, Credentials, ProviderDescription } from '../provider';
@@ -184,6 +185,7 @@ export class JwtProvider implements AuthProvider {
     if (!this.key.algorithms.includes(alg)) throw new TypeError(`Algorithm ${alg} is not allowed by this provider`);
     const now = Math.floor(Date.now() / 1000);
     const expiresIn = options.expiresIn ?? 3600;
+    const SignJWT = signJwt();
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg, typ: 'JWT' })
       .setIssuedAt(now)
@@ -212,8 +214,8 @@ export class JwtProvider implements AuthProvider {
     // Two calls because jwtVerify's overloads take a key or a key resolver, not their union.
     const { payload } =
       typeof key === 'function'
-        ? await jwtVerify(token, key, verifyOptions)
-        : await jwtVerify(token, key, verifyOptions);
+        ? await jwtVerify()(token, key, verifyOptions)
+        : await jwtVerify()(token, key, verifyOptions);
     const now = Date.now() / 1000;
     // jose checks a future `iat` only together with maxTokenAge; a token minted "later" is refused always.
     if (payload.iat !== undefined && payload.iat > now + this.clockTolerance) {
@@ -236,7 +238,7 @@ export class JwtProvider implements AuthProvider {
 function refuseKeyBearingHeaders(token: string): void {
   let header: Record<string, unknown>;
   try {
-    header = decodeProtectedHeader(token);
+    header = decodeProtectedHeader()(token);
   } catch {
     throw new JwtRejectedError('Token is malformed');
   }

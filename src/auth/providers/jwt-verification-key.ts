@@ -1,5 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors, type JWK, type JWTVerifyGetKey } from 'jose';
+import type { JWK, JWTVerifyGetKey } from 'jose';
+import { createRemoteJwkSet, joseErrors } from './jose-entries';
 import type { JwtKeyMaterial, PublicJsonWebKey } from './jwt-types';
 import { JwksUnavailableError } from './jwt-failure';
 
@@ -154,7 +155,7 @@ function remoteKeySet(uri: string | URL, options: JwksFetchOptions): JWTVerifyGe
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new TypeError('`jwksUri` must be an http(s) URL');
   }
-  const keySet = createRemoteJWKSet(url, {
+  const keySet = createRemoteJwkSet()(url, {
     timeoutDuration: options.timeoutMs,
     ...(options.cooldownMs === undefined ? {} : { cooldownDuration: options.cooldownMs }),
   });
@@ -170,6 +171,7 @@ function remoteKeySet(uri: string | URL, options: JwksFetchOptions): JWTVerifyGe
 
 /** Errors about which key fits the token, as opposed to errors fetching the set. */
 function isKeySelectionError(error: unknown): boolean {
+  const errors = joseErrors();
   return (
     error instanceof errors.JWKSNoMatchingKey ||
     error instanceof errors.JWKSMultipleMatchingKeys ||

@@ -105,7 +105,12 @@ export async function startHttpListener(host: HttpHost, options: HttpListenOptio
   const url = new URL(`http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}${path}`);
   resource = resourceFor(options.resourceUrl ?? url.href);
   if (isLoopback(hostname) || options.allowedHosts) {
-    guard = new HostGuard({ port: isLoopback(hostname) ? port : undefined, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
+    guard = new HostGuard({
+      port: isLoopback(hostname) ? port : undefined,
+      resourceUrl: resource.resourceUrl,
+      allowedHosts: options.allowedHosts,
+      allowedOrigins: options.allowedOrigins,
+    });
   }
   return {
     url,

@@ -11,7 +11,11 @@ export interface HttpServerOptions {
   path?: string;
   /** No MCP session ids: each POST stands alone (horizontal scaling behind a load balancer). */
   stateless?: boolean;
-  /** The public URL of the MCP endpoint: the RFC 9728 `resource` and the expected token audience. */
+  /**
+   * The public URL of the MCP endpoint: the RFC 9728 `resource` and the expected token audience.
+   * Its host is accepted in the `Host` header (and its origin in `Origin`), so a reverse proxy that
+   * keeps the `Host` header reaches a server bound to loopback.
+   */
   resourceUrl?: string;
   /** OAuth authorization servers advertised in the protected-resource metadata. */
   authorizationServers?: string[];
@@ -22,7 +26,11 @@ export interface HttpServerOptions {
    * with JSON-RPC error `-32600`. Default 64.
    */
   maxJsonDepth?: number;
-  /** Extra `Host` header values accepted (DNS-rebinding protection is on when bound to loopback). */
+  /**
+   * Extra `Host` header values accepted, exactly as the header carries them (`notes.example.com`,
+   * `mcp.internal:8080`). DNS-rebinding protection is on when bound to loopback (loopback hosts and
+   * `resourceUrl`'s host are accepted) or when this is set.
+   */
   allowedHosts?: string[];
   /** `Origin` values accepted; by default loopback origins when bound to loopback. */
   allowedOrigins?: string[];
