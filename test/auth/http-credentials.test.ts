@@ -1,5 +1,4 @@
 import { request as httpRequest } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { ApiKeyProvider, JwtProvider } from '../../src';
 import { startOidcIssuer, type TestIssuer } from '../support/oidc-issuer';
 import {
@@ -15,6 +14,7 @@ import {
   type ProtectedServer,
   type RawResponse,
 } from './http-fixtures';
+import { freePort } from '../support/ports';
 
 let idp: TestIssuer;
 
@@ -256,11 +256,3 @@ function rawPost(url: URL, body: unknown, rawHeaders: string[]): Promise<RawResp
   });
 }
 
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const probe = createTcpServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { createServer } from 'node:net';
 import { JwtProvider, MemorySessionStore, NextMCP, RedisSessionStore, Tool, createAuthMiddleware, type SessionStore, type ToolContext } from '../../src';
 import { connectTestClient } from '../../src/testing';
 import { startOidcIssuer, type TestIssuer } from '../support/oidc-issuer';
 import { bearer, initializeRequest, postRpc } from './http-fixtures';
+import { freePort } from '../support/ports';
 
 /*
  * A JWT is checked by its provider, never through the session store: a forged or garbage token is
@@ -37,13 +37,6 @@ async function whoami(mcp: NextMCP, token: string) {
   }
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** A JWT with the issuer's `iss` whose signature does not verify. */
 async function forged(): Promise<string> {
@@ -66,7 +59,7 @@ describe('JWT callers and the session store', () => {
   });
 
   it('keep working while a Redis store is down, and garbage is still invalid_token (not provider_unavailable)', async () => {
-    const store = new RedisSessionStore({ url: `redis://127.0.0.1:${await closedPort()}`, commandTimeoutMs: 300 });
+    const store = new RedisSessionStore({ url: `redis://127.0.0.1:${await freePort()}`, commandTimeoutMs: 300 });
     const mcp = serve(store);
     try {
       expect((await whoami(mcp, await idp.mintToken({ sub: 'bob' }))).structuredContent).toEqual({ user: 'bob', hasSession: false });

@@ -2,7 +2,6 @@ import { epochSeconds } from '../../src/session/session-data';
 import 'reflect-metadata';
 import { IsInt } from 'class-validator';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -36,6 +35,7 @@ import {
 } from '../support/redis';
 import { eventually } from './store-contract';
 import { saveLoggedInSession } from './fixtures/github-login';
+import { freePort } from '../support/ports';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 const USER_PATH = '/user';
@@ -414,17 +414,10 @@ describe('sessions in the auth middleware: MemorySessionStore', () => sessionMid
 describe('sessions in the auth middleware: FileSessionStore', () => sessionMiddlewareContract(fileStores()));
 describeWithRedis('sessions in the auth middleware: RedisSessionStore', () => sessionMiddlewareContract(redisStores()));
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 describe('a session store that is down', () => {
   it('fails closed with -31001 provider_unavailable within a bounded time, without asking the provider', async () => {
-    const store = new RedisSessionStore({ url: `redis://127.0.0.1:${await closedPort()}`, keyPrefix: uniqueKeyPrefix(), commandTimeoutMs: 500 });
+    const store = new RedisSessionStore({ url: `redis://127.0.0.1:${await freePort()}`, keyPrefix: uniqueKeyPrefix(), commandTimeoutMs: 500 });
     const mcp = serve(store, [githubProvider()]);
     const token = gh.issueToken('octocat');
     const users = gh.requestCount(USER_PATH);
