@@ -105,7 +105,8 @@ export class CallerAuthenticator {
     let message = 'Invalid credentials';
     for (const provider of routed) {
       const result = await askProvider(provider, credentials);
-      if (result.success && result.context) return { auth: this.enrich(result.context) };
+      // A provider that keeps its own sessions (the authorization server) hands over the caller's.
+      if (result.success && result.context) return { auth: this.enrich(result.context), ...(result.session && { session: result.session }) };
       const candidate = result.reason ?? 'invalid_token';
       if (REASON_RANK[candidate] >= REASON_RANK[reason]) {
         reason = candidate;

@@ -1,6 +1,7 @@
 import type { AuthContext } from './auth-context';
 import type { AuthenticationFailure } from './errors';
 import type { TokenHasher } from './token-hash';
+import type { SessionData } from '../session/session-data';
 
 /**
  * Credentials as the client sent them, in the seed's wire spelling. They come from
@@ -23,6 +24,11 @@ export interface AuthResult {
   error?: string;
   /** Why it failed, when it did: maps to `data.error` of the -31001 error. */
   reason?: Exclude<AuthenticationFailure, 'authentication_required'>;
+  /**
+   * The caller's session, from a provider that keeps its own sessions (the authorization server's
+   * upstream session): used as is; nothing is stored for this token.
+   */
+  session?: SessionData;
 }
 
 /** How a provider describes itself to `AuthMetadata` / RFC 9728 metadata. */

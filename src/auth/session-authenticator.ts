@@ -112,7 +112,8 @@ export class SessionAuthenticator extends CallerAuthenticator {
    * (`dueForRefresh`), whichever comes first; 0 when no routed provider owns it.
    */
   private vouchesUntil(session: SessionData, provider: AuthProvider | undefined): number {
-    if (!provider) return 0;
+    // Sessions stand for providers that can refresh; any other (e.g. the authorization server) is asked.
+    if (!provider || !isRefreshingProvider(provider)) return 0;
     let until = session.updatedAt + this.trustSeconds;
     if (session.expiresAt === undefined) return until;
     until = Math.min(until, session.expiresAt);
@@ -140,7 +141,7 @@ export class SessionAuthenticator extends CallerAuthenticator {
     // A store that lends has answered already; any other is asked.
     const found = isPeekable(this.store) ? shared : await this.guard(() => this.store.findByAccessToken(credential.value), providers());
     // The session must belong to a provider this request may use (never another provider's identity).
-    const provider = found && routed.find((p) => p.name === found.provider);
+    const provider = found && routed.find((p) => p.name === found.provider && isRefreshingProvider(p));
     if (found && provider) {
       if (found.isExpired()) {
         throw new AuthenticationError('The access token has expired', { reason: 'token_expired', providers: providers(), requiredScopes });
@@ -152,6 +153,9 @@ export class SessionAuthenticator extends CallerAuthenticator {
       }
     }
     const caller = await super.verify(credentials, credential, routed, requiredScopes);
+    // A caller that came with its own session, or from a provider that cannot refresh, is used as is.
+    const answered = routed.find((p) => p.name === caller.auth.provider);
+    if (caller.session || !answered || !isRefreshingProvider(answered)) return caller;
     const remembered = await this.guard(() => this.remember(caller.auth, credential.value), [caller.auth.provider]);
     const owner = routed.find((p) => p.name === remembered.provider);
     const session = owner ? await this.freshen(remembered, owner, requiredScopes) : remembered;
