@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -26,6 +27,9 @@ export interface NotesServer {
   close(): Promise<void>;
 }
 
+/** One P-256 key for the tests of a process (a server without a key logs a warning). */
+export const TEST_SIGNING_KEY = JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }));
+
 /** A NextMCP server whose HTTP listener is an authorization server in front of `upstream`. */
 export async function startNotesServer(
   upstream: OAuthProvider,
@@ -41,7 +45,7 @@ export async function startNotesServer(
     clientId: ctx.auth!.claims.client_id,
     upstreamToken: ctx.session?.accessToken,
   }));
-  const authServer = mcp.enableAuthorizationServer({ upstream, scopesSupported: ['notes:read', 'notes:write'], ...options });
+  const authServer = mcp.enableAuthorizationServer({ upstream, scopesSupported: ['notes:read', 'notes:write'], signingKey: TEST_SIGNING_KEY, ...options });
   mcp.use(createAuthMiddleware({ provider: authServer, requiredScopes: ['notes:read'], ...middleware }));
   const listener = await mcp.listen({ transport: 'http', port: 0 });
   return { mcp, authServer, url: listener.url!, origin: listener.url!.origin, close: () => mcp.close() };
@@ -219,4 +223,129 @@ export async function whoami(client: Client): Promise<Whoami> {
   const result = await client.callTool({ name: 'whoami', arguments: {} });
   if (result.isError) throw new Error(`whoami failed: ${JSON.stringify(result.content)}`);
   return result.structuredContent as unknown as Whoami;
+}
+
+/** A PKCE pair as a client makes it. */
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** The server's endpoints (its issuer is the listener's origin). */
+export function endpoint(server: NotesServer, path: string): string {
+  return `${server.origin}${path}`;
+}
+
+export interface JsonAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+  text: string;
+}
+
+async function jsonAnswer(response: Response): Promise<JsonAnswer> {
+  const text = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // not JSON (an empty 200 from /revoke)
+  }
+  return { status: response.status, body, headers: response.headers, text };
+}
+
+/** `POST /register` with `metadata` (a public client with our redirect URI by default). */
+export async function register(server: NotesServer, metadata: Record<string, unknown> = {}): Promise<JsonAnswer> {
+  const response = await fetch(endpoint(server, '/register'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], client_name: 'Test client', ...metadata }),
+  });
+  return jsonAnswer(response);
+}
+
+/** A registered public client's id. */
+export async function registeredClient(server: NotesServer, metadata: Record<string, unknown> = {}): Promise<string> {
+  const answer = await register(server, metadata);
+  if (answer.status !== 201) throw new Error(`registration failed: ${answer.text}`);
+  return answer.body.client_id as string;
+}
+
+/** An authorization URL; a parameter given as `undefined` is left out. */
+export function authorizeUrl(server: NotesServer, params: Record<string, string | undefined>): string {
+  const url = new URL(endpoint(server, '/authorize'));
+  const all: Record<string, string | undefined> = {
+    response_type: 'code',
+    redirect_uri: CLIENT_REDIRECT,
+    code_challenge_method: 'S256',
+    state: 'client-state',
+    resource: server.url.href,
+    scope: 'notes:read',
+    ...params,
+  };
+  for (const [name, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(name, value);
+  return url.href;
+}
+
+/** A code for `clientId` through the browser flow (consent approved), with the verifier that redeems it. */
+export async function obtainCode(
+  server: NotesServer,
+  clientId: string,
+  params: Record<string, string | undefined> = {},
+  browser = new TestBrowser(CLIENT_REDIRECT),
+): Promise<{ code: string; verifier: string; answer: URL; browser: TestBrowser }> {
+  const { verifier, challenge } = pkce();
+  const answer = await browser.authorize(authorizeUrl(server, { client_id: clientId, code_challenge: challenge, ...params }));
+  const code = answer.searchParams.get('code');
+  if (!code) throw new Error(`no code: ${answer.href}`);
+  return { code, verifier, answer, browser };
+}
+
+/** `POST /token` with a form. */
+export async function postToken(server: NotesServer, form: Record<string, string>, headers: Record<string, string> = {}, path = '/token'): Promise<JsonAnswer> {
+  const response = await fetch(endpoint(server, path), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+  return jsonAnswer(response);
+}
+
+/** Redeems a code as a public client. */
+export function redeem(server: NotesServer, clientId: string, code: string, verifier: string, extra: Record<string, string> = {}): Promise<JsonAnswer> {
+  return postToken(server, { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: verifier, redirect_uri: CLIENT_REDIRECT, resource: server.url.href, ...extra });
+}
+
+export function refresh(server: NotesServer, clientId: string, refreshToken: string, extra: Record<string, string> = {}): Promise<JsonAnswer> {
+  return postToken(server, { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken, ...extra });
+}
+
+/** A fresh pair of tokens for `clientId` (the whole browser flow, then the code redeemed). */
+export async function obtainTokens(server: NotesServer, clientId: string, params: Record<string, string | undefined> = {}): Promise<{ access_token: string; refresh_token: string; scope: string }> {
+  const { code, verifier } = await obtainCode(server, clientId, params);
+  const answer = await redeem(server, clientId, code, verifier);
+  if (answer.status !== 200) throw new Error(`token request failed: ${answer.text}`);
+  return answer.body as { access_token: string; refresh_token: string; scope: string };
+}
+
+/** The HTTP status of an MCP `initialize` carrying `token`, and the challenge if refused. */
+export async function mcpStatus(server: NotesServer, token: string): Promise<{ status: number; challenge: string | null; body: string }> {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+  });
+  const body = await response.text();
+  return { status: response.status, challenge: response.headers.get('www-authenticate'), body };
+}
+
+/** `whoami` over HTTP with a bearer token, through the SDK client. */
+export async function whoamiWith(server: NotesServer, token: string): Promise<Whoami> {
+  const client = new Client({ name: 'as-test', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(server.url, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  try {
+    return await whoami(client);
+  } finally {
+    await client.close();
+  }
 }
