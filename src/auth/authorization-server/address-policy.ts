@@ -29,7 +29,6 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96], // IPv4-mapped: judged by the IPv4 address instead, see below
   ['64:ff9b::', 96], // NAT64 can reach private IPv4
   ['64:ff9b:1::', 48],
   ['100::', 64],
@@ -46,13 +45,12 @@ for (const [network, prefix] of [
 
 /**
  * Whether a fetch may connect to `address`: a public unicast address, or loopback when
- * `allowLoopback` is set (local development) — never a private network.
+ * `allowLoopback` is set (local development) — never a private network. IPv4-mapped IPv6
+ * addresses are judged by their IPv4 address (BlockList maps them).
  */
 export function mayConnectTo(address: string, allowLoopback: boolean): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  const mapped = family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
-  if (mapped) return mayConnectTo(mapped, allowLoopback);
   const type = family === 4 ? 'ipv4' : 'ipv6';
   if (allowLoopback && LOOPBACK.check(address, type)) return true;
   return !NOT_PUBLIC.check(address, type);
