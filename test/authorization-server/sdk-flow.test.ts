@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
-import { GitHubOAuthProvider, GoogleOAuthProvider, MemorySessionStore } from '../../src';
+import { GitHubOAuthProvider, GoogleOAuthProvider, hashToken, MemorySessionStore } from '../../src';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github';
 import { startFakeGoogle, type FakeGoogle } from '../support/fake-google';
 import { CLIENT_REDIRECT, connectWithLogin, InMemoryOAuthClient, startNotesServer, whoami, type NotesServer } from '../support/authorization-server';
@@ -52,11 +52,11 @@ describe('the SDK client logs in through GitHub', () => {
       username: 'octo',
       scopes: ['notes:read'],
       clientId: oauth.clientInformation()!.client_id,
-      upstreamToken: session!.accessToken,
+      upstreamTokenHash: hashToken(session!.accessToken),
     });
-    expect(await githubAccepts(me.upstreamToken!)).toBe(true);
+    expect(await githubAccepts(session!.accessToken)).toBe(true);
     // The client holds our token, never GitHub's.
-    expect(oauth.tokens()!.access_token).not.toBe(me.upstreamToken);
+    expect(oauth.tokens()!.access_token).not.toBe(session!.accessToken);
     expect(oauth.tokens()!.refresh_token).toEqual(expect.any(String));
     const consentPage = oauth.browser.hops.find((hop) => hop.status === 200 && hop.body.includes('<form'));
     expect(consentPage?.body).toContain('Registered client');
@@ -130,8 +130,9 @@ describe('the SDK client logs in through Google', () => {
       const client = await connectWithLogin(server.url, oauth);
       const me = await whoami(client);
       expect(me).toMatchObject({ provider: 'google', userId: '1234', username: 'ada@example.com', scopes: ['notes:read'] });
-      expect(me.upstreamToken).toBe((await sessions.load('1234', 'google'))!.accessToken);
-      expect(me.upstreamToken).toMatch(/^ya29\./);
+      const session = await sessions.load('1234', 'google');
+      expect(me.upstreamTokenHash).toBe(hashToken(session!.accessToken));
+      expect(session!.accessToken).toMatch(/^ya29\./);
       await client.close();
     } finally {
       await server.close();

@@ -5,7 +5,7 @@ import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { createAuthMiddleware, NextMCP, type AuthMiddlewareOptions, type OAuthProvider, type ToolContext } from '../../src';
+import { createAuthMiddleware, hashToken, NextMCP, type AuthMiddlewareOptions, type OAuthProvider, type ToolContext } from '../../src';
 import type { AuthorizationServer } from '../../src/auth/authorization-server/authorization-server';
 import type { AuthorizationServerOptions } from '../../src/auth/authorization-server/authorization-server-options';
 
@@ -16,7 +16,8 @@ export interface Whoami {
   username?: string;
   scopes: string[];
   clientId: unknown;
-  upstreamToken?: string;
+  /** SHA-256 of `ctx.session.accessToken`: the tool proves it holds the upstream token without echoing it. */
+  upstreamTokenHash?: string;
 }
 
 export interface NotesServer {
@@ -43,7 +44,7 @@ export async function startNotesServer(
     username: ctx.auth!.username,
     scopes: [...ctx.auth!.scopes].sort(),
     clientId: ctx.auth!.claims.client_id,
-    upstreamToken: ctx.session?.accessToken,
+    upstreamTokenHash: ctx.session && hashToken(ctx.session.accessToken),
   }));
   const authServer = mcp.enableAuthorizationServer({ upstream, scopesSupported: ['notes:read', 'notes:write'], signingKey: TEST_SIGNING_KEY, ...options });
   mcp.use(createAuthMiddleware({ provider: authServer, requiredScopes: ['notes:read'], ...middleware }));
