@@ -87,6 +87,8 @@ export interface Hop {
 export class TestBrowser {
   readonly hops: Hop[] = [];
   cookie?: string;
+  /** Called before each request (a test may route it, e.g. to another replica). */
+  beforeHop?: (url: URL) => void;
 
   constructor(readonly stopAt: string) {}
 
@@ -120,6 +122,7 @@ export class TestBrowser {
   }
 
   private async fetch(url: string, init: RequestInit): Promise<Hop> {
+    this.beforeHop?.(new URL(url));
     const headers = new Headers(init.headers);
     if (this.cookie && !headers.has('cookie')) headers.set('cookie', this.cookie);
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
