@@ -12,14 +12,18 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 /** Machine endpoints callable from any web origin, never with credentials (no `Allow-Credentials`). */
 const CORS = { 'Access-Control-Allow-Origin': '*' };
 
-/** Pages: not cached, not framed, no scripts, no Referer carrying a code-bearing URL. */
+/**
+ * Pages: not cached, not framed, no scripts, no Referer carrying a code-bearing URL to another
+ * site. `same-origin` rather than `no-referrer`: with the latter a browser sends `Origin: null` on
+ * the consent form's POST, which the DNS-rebinding guard rightly refuses.
+ */
 const PAGE_HEADERS = {
   ...NO_STORE,
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  'Referrer-Policy': 'same-origin',
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, options: { cors?: boolean; headers?: Record<string, string> } = {}): void {
