@@ -51,6 +51,7 @@ describe('the SDK client logs in through GitHub', () => {
       userId: '4242',
       username: 'octo',
       scopes: ['notes:read'],
+      roles: [],
       clientId: oauth.clientInformation()!.client_id,
       upstreamTokenHash: hashToken(session!.accessToken),
     });

@@ -15,6 +15,7 @@ export interface Whoami {
   userId: string;
   username?: string;
   scopes: string[];
+  roles: string[];
   clientId: unknown;
   /** SHA-256 of `ctx.session.accessToken`: the tool proves it holds the upstream token without echoing it. */
   upstreamTokenHash?: string;
@@ -43,6 +44,7 @@ export async function startNotesServer(
     userId: ctx.auth!.userId,
     username: ctx.auth!.username,
     scopes: [...ctx.auth!.scopes].sort(),
+    roles: [...ctx.auth!.roles].sort(),
     clientId: ctx.auth!.claims.client_id,
     upstreamTokenHash: ctx.session && hashToken(ctx.session.accessToken),
   }));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AuthorizationStoreError } from './authorization-store';
 import type { AccessTokens } from './access-tokens';
-import { recordKeys, type AuthorizationRecords, type GrantRecord, type RefreshRecord, type UpstreamIdentity, type UserGrantsRecord } from './records';
+import { recordKeys, type AuthorizationRecords, type GrantRecord, type RefreshRecord, type UserGrantsRecord } from './records';
 
 /** A successful token response (RFC 6749 §5.1). */
 export interface TokenResponseBody {
@@ -109,7 +109,3 @@ export class Grants {
   }
 }
 
-/** A grant's identity refreshed from the upstream, with everything else kept. */
-export function withIdentity(grant: GrantRecord, identity: UpstreamIdentity): GrantRecord {
-  return { ...grant, identity };
-}
