@@ -274,6 +274,19 @@ describe('tokens are checked on every request', () => {
     expect((await mcpStatus(server, await signed({ sid }))).status).toBe(200);
   });
 
+  it('an in-memory connection carrying the token sees a revocation on its next call', async () => {
+    const { connectTestClient } = await import('../../src/testing');
+    const tokens = await obtainTokens(server, clientId);
+    const { client, close } = await connectTestClient(server.mcp, { credentials: { access_token: tokens.access_token } });
+    try {
+      expect((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent).toMatchObject({ userId: '4242' });
+      await server.authServer.revokeGrant(decodeJwt(tokens.access_token).sid as string);
+      await expect(client.callTool({ name: 'whoami', arguments: {} })).rejects.toMatchObject({ code: -31001, data: { error: 'invalid_token' } });
+    } finally {
+      await close();
+    }
+  });
+
   it('an expired token is refused', async () => {
     const short = await startNotesServer(github(), { accessTokenTtlSeconds: 1 });
     try {
