@@ -128,6 +128,15 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
     return this.decide(ctx, undefined);
   }
 
+  /**
+   * The installed auth middleware that authenticates with `provider` (else the REQUIRED one), with
+   * the session store it uses: for components that act on its behalf (the authorization server).
+   */
+  middlewareFor(provider: AuthProvider): { config: AuthMiddlewareConfig; sessionStore?: SessionStore } | undefined {
+    const config = this.configs.find((c) => this.bindings.get(c)?.providers.includes(provider)) ?? this.requiredMiddleware;
+    return config && { config, sessionStore: this.bindings.get(config)?.authenticator.sessions?.store };
+  }
+
   /** The session stores in use, so `mcp.close()` can close them (a given store even if never started). */
   sessionStores(): SessionStore[] {
     const given = this.configs.map((c) => c.options.sessionStore);

@@ -9,3 +9,5 @@ export const SESSION_STORE: unique symbol = Symbol.for('nextmcp:SESSION_STORE');
 export const PERMISSION_MANIFEST: unique symbol = Symbol.for('nextmcp:PERMISSION_MANIFEST');
 /** Request scope: the caller's `AuthContext` (or `undefined`), in each request's child container. */
 export const AUTH_CONTEXT: unique symbol = Symbol.for('nextmcp:AUTH_CONTEXT');
+/** The authorization server's `AuthorizationStore` (used when `enableAuthorizationServer()` is given none). */
+export const AUTHORIZATION_STORE: unique symbol = Symbol.for('nextmcp:AUTHORIZATION_STORE');

@@ -31,6 +31,9 @@ import { buildAuthMetadata } from '../auth/auth-metadata-builder';
 import { publicAccess } from '../decorators/functional';
 import { mountOAuthLogin, type ServerLoginOptions } from '../auth/oauth/server-login';
 import type { OAuthLoginFlow } from '../auth/oauth/oauth-login-flow';
+import { mountAuthorizationServer } from '../auth/authorization-server/mount-authorization-server';
+import type { AuthorizationServer } from '../auth/authorization-server/authorization-server';
+import type { AuthorizationServerOptions } from '../auth/authorization-server/authorization-server-options';
 
 /** The HTTP stack (express, the SDK's Streamable HTTP transport) loads with the first HTTP listener or handler. */
 function httpApp(): typeof import('./http/http-app') {
@@ -89,6 +92,10 @@ export class NextMCP {
   private readonly closeHooks: (() => unknown)[] = [];
   private readonly httpRoutes: ((req: IncomingMessage, res: ServerResponse) => boolean)[] = [];
   private readonly elicitations = new ElicitationRegistry();
+  /** Told the public resource URL when an HTTP listener starts (the authorization server's issuer). */
+  private readonly resourceListeners: ((resourceUrl: string) => void)[] = [];
+  /** Callback paths of the logins on this server, and who uses each. */
+  private readonly callbackPaths = new Map<string, string>();
   private started = false;
 
   constructor(readonly options: NextMCPOptions) {
@@ -277,6 +284,7 @@ export class NextMCP {
       registry: this.registry,
       createServer: (connection) => this.createProtocolServer('http', connection),
       httpRoutes: this.httpRoutes,
+      onResource: (resourceUrl) => this.resourceListeners.forEach((listener) => listener(resourceUrl)),
     };
   }
 
@@ -289,7 +297,38 @@ export class NextMCP {
    */
   enableOAuthLogin(options: ServerLoginOptions): OAuthLoginFlow {
     this.assertNotStarted('enableOAuthLogin()');
+    this.claimCallbackPath(options.callbackPath ?? '/oauth/callback', 'enableOAuthLogin()');
     return mountOAuthLogin(this, options);
+  }
+
+  /**
+   * Makes the HTTP listener an OAuth 2.1 authorization server in front of `options.upstream`
+   * (GitHub, Google, …), so stock MCP clients log in with no copy-paste. The result is also the
+   * auth provider that verifies the tokens it issues. Before `listen()` only.
+   *
+   * @example
+   * const authServer = mcp.enableAuthorizationServer({ upstream: github, scopesSupported: ['notes:read'] });
+   * mcp.use(createAuthMiddleware({ provider: authServer, requiredScopes: ['notes:read'] }));
+   */
+  enableAuthorizationServer(options: AuthorizationServerOptions): AuthorizationServer {
+    this.assertNotStarted('enableAuthorizationServer()');
+    return mountAuthorizationServer(
+      {
+        auth: this.auth,
+        container: this.container,
+        addHttpRoute: (route) => this.addHttpRoute(route),
+        onHttpResource: (listener) => this.resourceListeners.push(listener),
+        onClose: (hook) => this.onClose(hook),
+        claimCallbackPath: (path, owner) => this.claimCallbackPath(path, owner),
+      },
+      options,
+    );
+  }
+
+  private claimCallbackPath(path: string, owner: string): void {
+    const existing = this.callbackPaths.get(path);
+    if (existing) throw new StartupError(`${owner} and ${existing} cannot share the callback path ${path}`);
+    this.callbackPaths.set(path, owner);
   }
 
   /**

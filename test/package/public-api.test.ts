@@ -11,6 +11,7 @@ import * as testing from '../../src/testing';
  */
 
 const AUTH = [
+    'AuthorizationServer', 'AuthorizationStoreError', 'MemoryAuthorizationStore', 'RedisAuthorizationStore',
     'ApiKeyProvider', 'AuthContext', 'AuthEnforcementMiddleware', 'AuthErrorCode', 'AuthenticationError',
     'AuthorizationError', 'GitHubOAuthProvider', 'GoogleOAuthProvider', 'JwtProvider',
     'ManifestViolationError', 'MemoryOAuthStateStore', 'NextMCPAuthError', 'OAuthCallbackError',
@@ -29,6 +30,7 @@ const PROTOCOL = ['AuthFlowType', 'AuthMetadata', 'AuthRequirement'];
 const TESTING = ['connectTestClient', 'withCredentials'];
 /** Names only the root exports (the server, decorators, DI tokens, request types). */
 const ROOT_ONLY = [
+    'AUTHORIZATION_STORE',
     'ClientCapabilityError', 'ClientRequestCancelledError', 'ClientRequestUnavailableError', 'MemoryEventStore',
     'AUTH_CONTEXT', 'AUTH_PROVIDER', 'JSONSchema', 'NextMCP', 'PERMISSION_MANIFEST', 'Prompt',
     'RequestContext', 'Resource', 'SESSION_STORE', 'StartupError', 'Tool',

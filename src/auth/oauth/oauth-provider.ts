@@ -164,27 +164,43 @@ export abstract class OAuthProvider implements RefreshingAuthProvider {
     const redirectUri = options.redirectUri ?? this.redirectUri;
     if (!redirectUri) throw new TypeError(`${this.name}: a redirectUri is required to build an authorization URL`);
     const state = options.state ?? createOAuthState();
-    if (state.length < 16) throw new TypeError(`${this.name}: a state value must have at least 16 characters`);
     const scopes = [...new Set(options.scopes ?? this.scopes)];
-    const pkce = createPkcePair();
-
+    const request = this.buildAuthorizationRequest({ ...options, state, redirectUri, scopes });
     await this.stateStore.save(
       state,
-      { provider: this.name, verifier: pkce.verifier, redirectUri, scopes, returnTo: options.returnTo, createdAt: Date.now() },
+      { provider: this.name, verifier: request.verifier, redirectUri, scopes, returnTo: options.returnTo, createdAt: Date.now() },
       this.stateTtlSeconds,
     );
+    return request;
+  }
+
+  /**
+   * An authorization URL (fresh PKCE S256 pair) whose state and verifier the caller keeps itself:
+   * nothing is stored here. An authorization server in front of this provider keeps them in its own
+   * transaction and finishes with `exchangeCodeWithVerifier`.
+   */
+  buildAuthorizationRequest(options: AuthorizationUrlOptions & { state: string; redirectUri: string }): AuthorizationRequest {
+    if (options.state.length < 16) throw new TypeError(`${this.name}: a state value must have at least 16 characters`);
+    const scopes = [...new Set(options.scopes ?? this.scopes)];
+    const pkce = createPkcePair();
     const params: Record<string, string> = { ...this.authorizationParams };
     for (const [key, value] of Object.entries(options.extraParams ?? {})) {
       if (!RESERVED_PARAMS.has(key)) params[key] = value;
     }
     Object.assign(params, {
-      redirect_uri: redirectUri,
-      state,
+      redirect_uri: options.redirectUri,
+      state: options.state,
       code_challenge: pkce.challenge,
       code_challenge_method: pkce.method,
     });
     if (scopes.length > 0) params.scope = scopes.join(' ');
-    return { url: this.tokenEndpoint.authorizeUrl(params), state, verifier: pkce.verifier };
+    return { url: this.tokenEndpoint.authorizeUrl(params), state: options.state, verifier: pkce.verifier };
+  }
+
+  /** Exchanges the code of a `buildAuthorizationRequest` login, with the redirect URI and verifier it used. */
+  async exchangeCodeWithVerifier(code: string, request: { redirectUri: string; verifier: string }): Promise<TokenResponse> {
+    const token = await this.tokenEndpoint.exchangeCode({ code, redirectUri: request.redirectUri, verifier: request.verifier });
+    return this.processTokenResponse(token, 'authorization_code');
   }
 
   /**
@@ -204,12 +220,8 @@ export abstract class OAuthProvider implements RefreshingAuthProvider {
     if (verifier !== undefined && !verifiersMatch(verifier, authorization.verifier)) {
       throw new OAuthStateError('The PKCE verifier does not match the one bound to this state');
     }
-    const token = await this.tokenEndpoint.exchangeCode({
-      code,
-      redirectUri: authorization.redirectUri,
-      verifier: authorization.verifier,
-    });
-    return { token: await this.processTokenResponse(token, 'authorization_code'), authorization };
+    const token = await this.exchangeCodeWithVerifier(code, authorization);
+    return { token, authorization };
   }
 
   /**

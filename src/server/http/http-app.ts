@@ -23,6 +23,8 @@ export interface HttpHost {
   createServer(connection: { stateless: boolean }): McpServer;
   /** Extra routes tried before the MCP endpoint (e.g. OAuth login); true when handled. */
   httpRoutes: readonly ((req: IncomingMessage, res: ServerResponse) => boolean)[];
+  /** Told the public resource URL once it is known (the listener is bound); may throw a StartupError. */
+  onResource?(resourceUrl: string): void;
 }
 
 /** A Node request handler that can be closed (ending its MCP sessions). */
@@ -40,7 +42,7 @@ interface Wiring {
  */
 export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wiring?: Wiring): HttpHandler {
   const path = normalizePath(options.path ?? '/mcp');
-  const { resource, guard } = wiring ?? mountedWiring(options);
+  const { resource, guard } = wiring ?? mountedWiring(host, options);
   const gate = new HttpAuthGate(host.auth, host.registry, host.name, options.authorizationServers);
   const stateless = options.stateless ?? false;
   const endpoint = new McpHttpEndpoint(() => host.createServer({ stateless }), gate, resource, {
@@ -76,9 +78,10 @@ export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wi
   return handler;
 }
 
-function mountedWiring(options: HttpServerOptions): Wiring {
+function mountedWiring(host: HttpHost, options: HttpServerOptions): Wiring {
   if (!options.resourceUrl) throw new TypeError('httpHandler() needs options.resourceUrl (the public URL of the MCP endpoint)');
   const resource = resourceFor(options.resourceUrl);
+  host.onResource?.(resource.resourceUrl);
   const guard = options.allowedHosts ? new HostGuard(options) : undefined;
   return { resource: () => resource, guard: () => guard };
 }
@@ -104,6 +107,12 @@ export async function startHttpListener(host: HttpHost, options: HttpListenOptio
   const { port } = server.address() as AddressInfo;
   const url = new URL(`http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}${path}`);
   resource = resourceFor(options.resourceUrl ?? url.href);
+  try {
+    host.onResource?.(resource.resourceUrl);
+  } catch (error) {
+    await new Promise((closed) => server.close(closed));
+    throw error;
+  }
   if (isLoopback(hostname) || options.allowedHosts) {
     guard = new HostGuard({
       port: isLoopback(hostname) ? port : undefined,
