@@ -2,7 +2,7 @@
  * `npm run bench`: NextMCP side by side with the plain MCP SDK (issue 6). Runs every group with
  * warm-up first and interleaved fixed windows, prints the tables, writes bench/results.json and
  * the generated section of BENCHMARKS.md. Flags: `--quick` (short windows, small stores, nothing
- * written), `--only=in-process,http,stores,refresh,import`.
+ * written), `--only=in-process,http,auth-server,stores,refresh,import`.
  */
 import 'reflect-metadata';
 import { join } from 'node:path';
@@ -24,8 +24,9 @@ import { storeScenarios } from './stores/scenarios';
 import { refreshStorm, type RefreshStormResult } from './refresh/refresh-storm';
 import { IMPORT_CASES, importTable, measureImports, type ImportResult } from './import/import-cost';
 import { ensureBuilt } from './import/built-package';
+import { authServerScenarios } from './auth-server/scenarios';
 
-const GROUPS = ['in-process', 'http', 'stores', 'refresh', 'import'] as const;
+const GROUPS = ['in-process', 'http', 'auth-server', 'stores', 'refresh', 'import'] as const;
 type Group = (typeof GROUPS)[number];
 
 const quick = process.argv.includes('--quick');
@@ -107,6 +108,14 @@ async function runHttp(cleanup: CleanupStack, issuer: LocalIssuer): Promise<Scen
   return interleave(scenarios, windowOptions(settings.http));
 }
 
+async function runAuthServer(cleanup: CleanupStack, issuer: LocalIssuer): Promise<ScenarioResult[]> {
+  progress('auth-server: a call with an issued token vs a plain JWT over HTTP (Memory and Redis stores); the token endpoint');
+  const load = LoadProcess.start();
+  cleanup.push('load process', () => load.stop());
+  const scenarios = await opened(cleanup, await authServerScenarios(issuer, load, redisUrl, settings.http.inFlight));
+  return interleave(scenarios, windowOptions(settings.http));
+}
+
 async function runStores(cleanup: CleanupStack, redisUp: boolean): Promise<ScenarioResult[]> {
   const fileDir = fastFileDirectory();
   if (!redisUp) progress(`stores: Redis does not answer at ${redisUrl}; its rows are left out (start it or set REDIS_URL)`);
@@ -159,6 +168,10 @@ async function main(): Promise<void> {
     if (groups.has('in-process')) results.push(...(await scoped(cleanup, () => runInProcess(cleanup, issuer))));
     if (groups.has('http')) results.push(...(await scoped(cleanup, () => runHttp(cleanup, issuer))));
     const redisUp = !['unreachable', 'unknown'].includes(machine.versions.redis);
+    if (groups.has('auth-server')) {
+      if (redisUp) results.push(...(await scoped(cleanup, () => runAuthServer(cleanup, issuer))));
+      else progress(`auth-server: Redis does not answer at ${redisUrl}; the group is left out`);
+    }
     if (groups.has('stores')) results.push(...(await scoped(cleanup, () => runStores(cleanup, redisUp))));
     if (groups.has('refresh')) {
       progress('refresh storm');

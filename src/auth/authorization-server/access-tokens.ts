@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
+import { jwtVerify, signJwt } from '../providers/jose-entries';
+import { VerifiedTokenCache } from '../providers/verified-token-cache';
 import type { SigningKey } from './signing-key';
 
 /** The claims of an access token this server issues (RFC 9068); nothing from the upstream token. */
@@ -43,6 +45,9 @@ const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'client_id', 'scope', 'jti', 'sid'
 
 /** Mints and verifies this server's RFC 9068 access tokens (`typ: at+jwt`, `kid`). */
 export class AccessTokens {
+  /** Tokens whose signature and claims were checked, by hash, until they expire (the grant is read every time). */
+  private readonly verified = new VerifiedTokenCache<AccessTokenClaims>(10_000);
+
   constructor(
     private readonly key: SigningKey,
     private readonly issuer: string,
@@ -63,6 +68,7 @@ export class AccessTokens {
       iat,
       exp: iat + this.ttlSeconds,
     };
+    const SignJWT = signJwt();
     const token = await new SignJWT(claims).setProtectedHeader({ alg: this.key.alg, kid: this.key.kid, typ: 'at+jwt' }).sign(this.key.privateKey);
     return { token, expiresIn: this.ttlSeconds };
   }
@@ -76,9 +82,11 @@ export class AccessTokens {
     if (typeof token !== 'string' || token.length > 8192 || token.split('.').length !== 3) {
       throw new AccessTokenError('invalid_token', 'Not an access token issued by this server');
     }
+    const known = options.ignoreExpiry ? undefined : this.verified.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key.publicKey, {
+      ({ payload } = await jwtVerify()(token, this.key.publicKey, {
         algorithms: [this.key.alg],
         typ: 'at+jwt',
         issuer: this.issuer,
@@ -94,6 +102,8 @@ export class AccessTokens {
     for (const claim of ['sub', 'client_id', 'scope', 'jti', 'sid'] as const) {
       if (typeof payload[claim] !== 'string') throw new AccessTokenError('invalid_token', `The access token has no valid "${claim}"`);
     }
-    return payload as AccessTokenClaims;
+    const claims = payload as AccessTokenClaims;
+    if (!options.ignoreExpiry) this.verified.set(token, claims, claims.exp);
+    return claims;
   }
 }

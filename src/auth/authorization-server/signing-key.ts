@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, type JsonWebKey } from 'node:crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { JWK } from 'jose';
+import { calculateJwkThumbprint } from '../providers/jose-entries';
 import { StartupError } from '../../startup-error';
 
 /** Algorithms offered, by key type. HMAC is not: the public key is published for other verifiers. */
@@ -50,7 +51,7 @@ export function parseSigningKey(key: string | JWK | KeyObject | undefined, signi
 export async function completeSigningKey(parsed: ParsedSigningKey): Promise<SigningKey> {
   const publicKey = createPublicKey(parsed.privateKey);
   const jwk = publicKey.export({ format: 'jwk' }) as JWK;
-  const kid = parsed.kid ?? (await calculateJwkThumbprint(jwk, 'sha256'));
+  const kid = parsed.kid ?? (await calculateJwkThumbprint()(jwk, 'sha256'));
   return {
     alg: parsed.alg,
     kid,

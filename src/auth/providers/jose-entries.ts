@@ -16,6 +16,7 @@ export const joseErrors = onFirstUse(() => require('jose/errors') as typeof Jose
 export const jwtVerify = onFirstUse(() => (require('jose/jwt/verify') as typeof Jose).jwtVerify);
 export const signJwt = onFirstUse(() => (require('jose/jwt/sign') as typeof Jose).SignJWT);
 export const createRemoteJwkSet = onFirstUse(() => (require('jose/jwks/remote') as typeof Jose).createRemoteJWKSet);
+export const calculateJwkThumbprint = onFirstUse(() => (require('jose/jwk/thumbprint') as typeof Jose).calculateJwkThumbprint);
 export const decodeJwt = onFirstUse(() => (require('jose/jwt/decode') as typeof Jose).decodeJwt);
 export const decodeProtectedHeader = onFirstUse(() => (require('jose/decode/protected_header') as typeof Jose).decodeProtectedHeader);
 /* eslint-enable @typescript-eslint/no-require-imports */

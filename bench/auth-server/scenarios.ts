@@ -1,0 +1,141 @@
+import { GitHubOAuthProvider, JwtProvider, MemoryAuthorizationStore, RedisAuthorizationStore, RedisSessionStore, createAuthMiddleware, MemorySessionStore } from '../../src';
+import type { AuthorizationStore, SessionStore } from '../../src';
+import { startFakeGitHub, type FakeGitHub } from '../../test/support/fake-github';
+import { TEST_SIGNING_KEY, obtainCode, redeem, refresh, register, type NotesServer } from '../../test/support/authorization-server';
+import { nextEchoServer } from '../fixtures/echo';
+import type { LocalIssuer } from '../fixtures/local-jwks';
+import type { LoadProcess } from '../http/load-process';
+import type { RunningServer } from '../http/sdk-servers';
+import { runWindow } from '../lib/window';
+import type { OpenScenario } from '../lib/scenario';
+
+export const AUTH_SERVER = 'auth-server';
+export const PLAIN_JWT = 'NextMCP stateless + JwtProvider (Redis session store)';
+export const ISSUED_TOKEN_REDIS = 'NextMCP stateless + issued token (Redis stores)';
+const SCOPE = 'echo';
+
+interface AuthServerTarget extends RunningServer {
+  /** What `test/support`'s OAuth helpers need to speak to the server. */
+  notes: NotesServer;
+  clientId: string;
+}
+
+/** The echo server behind its own authorization server, fronting the fake GitHub. */
+async function startIssuingServer(gh: FakeGitHub, stores: { store: AuthorizationStore; sessionStore: SessionStore }): Promise<AuthServerTarget> {
+  const github = new GitHubOAuthProvider({ clientId: gh.clientId, clientSecret: gh.clientSecret, endpoints: gh.endpoints });
+  const mcp = nextEchoServer('nextmcp-bench-as');
+  const authServer = mcp.enableAuthorizationServer({ upstream: github, scopesSupported: [SCOPE], signingKey: TEST_SIGNING_KEY, ...stores });
+  mcp.use(createAuthMiddleware({ provider: authServer, requiredScopes: [SCOPE], sessionStore: stores.sessionStore }));
+  const listener = await mcp.listen({ transport: 'http', host: '127.0.0.1', port: 0, stateless: true });
+  const url = listener.url!;
+  const notes: NotesServer = { mcp, authServer, url, origin: url.origin, close: () => mcp.close() };
+  const registered = await register(notes, { grant_types: ['authorization_code', 'refresh_token'] });
+  const clientId = (registered.body as { client_id: string }).client_id;
+  return { url, notes, clientId, close: () => mcp.close() };
+}
+
+async function issuedTokens(target: AuthServerTarget): Promise<{ access_token: string; refresh_token: string }> {
+  const { code, verifier } = await obtainCode(target.notes, target.clientId, { scope: SCOPE });
+  const answer = await redeem(target.notes, target.clientId, code, verifier);
+  if (answer.status !== 200) throw new Error(`token request failed: ${answer.status}`);
+  return answer.body as { access_token: string; refresh_token: string };
+}
+
+/**
+ * Issue 12: a `tools/call` carrying a token our authorization server issued (its grant read from
+ * the store on every request) against the same call with a plain `JwtProvider` token, over HTTP
+ * with Memory and Redis stores; and the token endpoint itself (ops/s): a login's code redeemed,
+ * and refresh with rotation.
+ */
+export async function authServerScenarios(issuer: LocalIssuer, load: LoadProcess, redisUrl: string, inFlightLevels: readonly number[]): Promise<OpenScenario[]> {
+  const gh = await startFakeGitHub({ users: [{ id: 4242, login: 'bench' }] });
+  const owned: { close(): Promise<void> }[] = [{ close: () => gh.stop() }];
+  const closeAll = async () => {
+    for (const item of owned.reverse()) await item.close().catch(() => undefined);
+  };
+  const prefix = `nextmcp-bench-as:${process.pid}:`;
+  try {
+    const jwtSessions = new RedisSessionStore({ url: redisUrl, keyPrefix: `${prefix}jwt:` });
+    const jwtMcp = nextEchoServer().use(
+      createAuthMiddleware({ provider: new JwtProvider({ jwksUri: issuer.jwksUri, issuer: issuer.url }), requiredScopes: [SCOPE], sessionStore: jwtSessions }),
+    );
+    const jwtListener = await jwtMcp.listen({ transport: 'http', host: '127.0.0.1', port: 0, stateless: true });
+    owned.push({ close: () => jwtMcp.close() });
+    const jwtToken = await issuer.mint({ audience: jwtListener.url!.href, scope: SCOPE });
+
+    const memory = await startIssuingServer(gh, { store: new MemoryAuthorizationStore(), sessionStore: new MemorySessionStore() });
+    owned.push(memory);
+    const redisStore = new RedisAuthorizationStore({ url: redisUrl, keyPrefix: `${prefix}as:` });
+    owned.push({ close: async () => redisStore.close() });
+    const redis = await startIssuingServer(gh, { store: redisStore, sessionStore: new RedisSessionStore({ url: redisUrl, keyPrefix: `${prefix}sessions:` }) });
+    owned.push(redis);
+    owned.push({ close: () => deleteKeys(redisUrl, prefix) });
+
+    const targets = [
+      { name: PLAIN_JWT, url: jwtListener.url!.href, token: jwtToken },
+      { name: 'NextMCP stateless + issued token (memory stores)', url: memory.url.href, token: (await issuedTokens(memory)).access_token },
+      { name: ISSUED_TOKEN_REDIS, url: redis.url.href, token: (await issuedTokens(redis)).access_token },
+    ];
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await closeAll();
+    };
+    const calls = inFlightLevels.flatMap((inFlight) =>
+      targets.map((target): OpenScenario => {
+        const label = inFlight === 1 ? 'sequential' : `${inFlight} in flight`;
+        return {
+          group: AUTH_SERVER,
+          name: `${target.name} [${label}]`,
+          baseline: `${PLAIN_JWT} [${label}]`,
+          measure: (windowMs) => load.run({ url: target.url, headers: { authorization: `Bearer ${target.token}` }, inFlight, windowMs, stateful: false }),
+          close,
+        };
+      }),
+    );
+    const tokenEndpoint = [memory, redis].flatMap((target, i): OpenScenario[] => {
+      const stores = i === 0 ? 'memory' : 'Redis';
+      let refreshToken: string | undefined;
+      const refreshName = `token endpoint: refresh with rotation (${stores})`;
+      const codeName = `token endpoint: login (authorize, consent remembered, code redeemed) (${stores})`;
+      return [
+        {
+          group: AUTH_SERVER,
+          name: refreshName,
+          baseline: refreshName,
+          measure: (windowMs) =>
+            runWindow(async () => {
+              refreshToken ??= (await issuedTokens(target)).refresh_token;
+              const answer = await refresh(target.notes, target.clientId, refreshToken);
+              if (answer.status !== 200) return `refresh: ${answer.status}`;
+              refreshToken = (answer.body as { refresh_token: string }).refresh_token;
+              return undefined;
+            }, windowMs),
+          close,
+        },
+        {
+          group: AUTH_SERVER,
+          name: codeName,
+          baseline: codeName,
+          measure: (windowMs) =>
+            runWindow(async () => {
+              const { code, verifier } = await obtainCode(target.notes, target.clientId, { scope: SCOPE });
+              const answer = await redeem(target.notes, target.clientId, code, verifier);
+              return answer.status === 200 ? undefined : `redeem: ${answer.status}`;
+            }, windowMs),
+          close,
+        },
+      ];
+    });
+    return [...calls, ...tokenEndpoint];
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const { deleteKeysWithPrefix } = await import('../../test/support/redis');
+  await deleteKeysWithPrefix(prefix, redisUrl);
+}
