@@ -57,7 +57,9 @@ export class MemorySessionStore extends BaseSessionStore {
       max: maxSessions,
       // Every other removal goes through forget(); only an eviction happens behind our back.
       dispose: (stored, _key, reason) => {
-        if (reason === 'evict') this.unindex(stored);
+        if (reason !== 'evict') return;
+        this.unindex(stored);
+        this.reportDeleted(stored.userId, stored.slot);
       },
     });
   }
@@ -88,18 +90,21 @@ export class MemorySessionStore extends BaseSessionStore {
 
   async clearAll(): Promise<number> {
     const now = Date.now();
-    const removed = [...this.sessions.values()].filter((stored) => !this.retention.isOver(stored.expiresAt, now)).length;
+    const removed = [...this.sessions.values()].filter((stored) => !this.retention.isOver(stored.expiresAt, now));
     this.sessions.clear();
     this.slotsByUser.clear();
     this.byToken.clear();
     this.revision += 1;
-    return removed;
+    for (const stored of removed) this.reportDeleted(stored.userId, stored.slot);
+    return removed.length;
   }
 
   async cleanupExpired(): Promise<number> {
     const now = epochSeconds();
     const expired = [...this.sessions.values()].filter((stored) => stored.expiresAt !== undefined && now >= stored.expiresAt);
-    for (const stored of expired) this.forget(stored.userId, stored.slot);
+    for (const stored of expired) {
+      if (this.forget(stored.userId, stored.slot)) this.reportDeleted(stored.userId, stored.slot);
+    }
     return expired.length;
   }
 
@@ -139,8 +144,12 @@ export class MemorySessionStore extends BaseSessionStore {
     const slot = providerSlot(session.provider);
     const stored = StoredSession.of(session, slot, entryKey(session.userId, slot), tokenTag(hashToken(session.accessToken)));
     this.revision += 1;
-    this.forget(stored.userId, slot);
-    if (this.retention.isOver(stored.expiresAt)) return;
+    const replaced = this.forget(stored.userId, slot);
+    if (this.retention.isOver(stored.expiresAt)) {
+      // Saving a session already past retention removes the identity's session.
+      if (replaced) this.reportDeleted(stored.userId, slot);
+      return;
+    }
     // The newest session saved with a token is the one found by it (another identity may hold it too).
     const previous = this.byToken.find(stored.tokenTag, session.accessToken);
     if (previous) this.byToken.delete(previous);

@@ -45,7 +45,7 @@ export interface RedisSessionStoreOptions extends SessionStoreOptions {
   encryptionKey?: EncryptionKey;
   /** Bound on each round of calls to Redis; past it a call fails with `SessionStoreUnavailableError`. Default 2000. */
   commandTimeoutMs?: number;
-  /** Told about each unreadable session record after it is renamed aside. Default: `console.warn`. */
+  /** Told about each unreadable session record after it is renamed aside. Default: a warning on the store's `logger`. */
   onCorrupt?: CorruptSessionHandler;
 }
 
@@ -92,7 +92,7 @@ export class RedisSessionStore extends BaseSessionStore {
     this.keyPrefix = options.keyPrefix ?? 'nextmcp:';
     this.keys = new RedisSessionKeys(this.keyPrefix);
     this.codec = new SessionRecordCodec(options.encryptionKey);
-    this.onCorrupt = options.onCorrupt ?? warnAboutCorruptSession;
+    this.onCorrupt = options.onCorrupt ?? warnAboutCorruptSession(this.logger);
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createRedisClient(options.url ?? DEFAULT_URL, timeoutMs);
     this.guard = new RedisCallGuard(this.client, timeoutMs);
@@ -103,7 +103,7 @@ export class RedisSessionStore extends BaseSessionStore {
     const slot = providerSlot(session.provider);
     const ttlMs = this.retention.remainingMs(session.expiresAt);
     if (ttlMs !== undefined && ttlMs <= 0) {
-      await this.removeSession(session.userId, slot);
+      if (await this.removeSession(session.userId, slot)) this.reportDeleted(session.userId, slot);
       return;
     }
     await this.guard.run(() => this.writeRecord(session, { mode: 'set', expected: '', ttlMs }));
@@ -137,12 +137,14 @@ export class RedisSessionStore extends BaseSessionStore {
 
   /** Removes every session and index key under the prefix (other keys sharing the prefix stay). */
   async clearAll(): Promise<number> {
-    const sessions = new Set<string>();
+    const sessions = new Map<string, { userId: string; slot: string }>();
     const remove = async (key: string): Promise<void> => {
-      if ((await this.client.unlink(key)) > 0 && this.keys.parseSession(key)) sessions.add(key);
+      const parts = this.keys.parseSession(key);
+      if ((await this.client.unlink(key)) > 0 && parts) sessions.set(key, parts);
     };
     await this.forEachKey(this.keys.userKeysPattern, remove);
     await this.forEachKey(this.keys.tokenPattern, remove);
+    for (const { userId, slot } of sessions.values()) this.reportDeleted(userId, slot);
     return sessions.size;
   }
 
@@ -150,7 +152,11 @@ export class RedisSessionStore extends BaseSessionStore {
     const nowMs = Date.now();
     let removed = 0;
     await this.forEachKey(this.keys.sessionPattern, async (key) => {
-      if (await this.removeIfExpired(key, nowMs)) removed += 1;
+      const parts = this.keys.parseSession(key);
+      if (parts && (await this.removeIfExpired(key, nowMs))) {
+        removed += 1;
+        this.reportDeleted(parts.userId, parts.slot);
+      }
     });
     return removed;
   }
@@ -297,7 +303,7 @@ export class RedisSessionStore extends BaseSessionStore {
   private async quarantine(key: string, text: string, reason: string): Promise<void> {
     const quarantinedAs = this.keys.quarantine(key);
     if ((await this.evalString(RENAME_IF_EQUAL, [key, quarantinedAs], [text])) === '1') {
-      reportCorruptSession(this.onCorrupt, { location: key, reason, quarantinedAs });
+      reportCorruptSession(this.onCorrupt, { location: key, reason, quarantinedAs }, this.logger);
     }
   }
 

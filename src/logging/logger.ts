@@ -1,0 +1,44 @@
+/** The structured part of a log line. */
+export type LogFields = Record<string, unknown>;
+
+/**
+ * Where the package logs: pino's shape, each level called as `(fields, message)`, so a pino (or
+ * bunyan-style) logger fits as it is. Whatever the package passes has been redacted already: no
+ * token, code, secret or credential reaches it.
+ *
+ * @example
+ * import pino from 'pino';
+ * const mcp = new NextMCP({ name: 'Notes', version: '1.0.0', logger: pino() });
+ *
+ * // or any object of this shape:
+ * const lines: string[] = [];
+ * const logger: Logger = {
+ *   debug: () => {},
+ *   info: (fields, message) => lines.push(`${message} ${JSON.stringify(fields)}`),
+ *   warn: (fields, message) => lines.push(`WARN ${message} ${JSON.stringify(fields)}`),
+ *   error: (fields, message) => lines.push(`ERROR ${message} ${JSON.stringify(fields)}`),
+ * };
+ */
+export interface Logger {
+  debug(fields: LogFields, message: string): void;
+  info(fields: LogFields, message: string): void;
+  warn(fields: LogFields, message: string): void;
+  error(fields: LogFields, message: string): void;
+}
+
+/** The default: one `[nextmcp] message {fields}` line on the console's matching level. */
+export const consoleLogger: Logger = {
+  debug: (fields, message) => console.debug(consoleLine(fields, message)),
+  info: (fields, message) => console.info(consoleLine(fields, message)),
+  warn: (fields, message) => console.warn(consoleLine(fields, message)),
+  error: (fields, message) => console.error(consoleLine(fields, message)),
+};
+
+function consoleLine(fields: LogFields, message: string): string {
+  return Object.keys(fields).length === 0 ? `[nextmcp] ${message}` : `[nextmcp] ${message} ${JSON.stringify(fields)}`;
+}
+
+/** Name and message of a thrown value, never its `cause` or other properties (they might hold a token). */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : 'a non-Error value was thrown';
+}
