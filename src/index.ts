@@ -6,6 +6,7 @@ export type { HttpServerOptions, HttpListenOptions, StdioListenOptions, ListenOp
 export type { HttpHandler } from './server/http/http-app';
 export type { ToolListing } from './auth/server-auth';
 export { StartupError } from './startup-error';
+export type { Logger, LogFields } from './logging/logger';
 export * from './decorators';
 /** Describes a DTO property in the tool's JSON Schema (class-validator-jsonschema). */
 export { JSONSchema } from 'class-validator-jsonschema';

@@ -5,6 +5,7 @@ import { contextFromSession, identitySnapshot, SESSION_IDENTITY_KEY } from './se
 import { guard, SessionRefresh } from './session-refresh';
 import { SessionData, epochSeconds } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
+import type { AuthEvents } from './events/auth-events';
 
 export interface ProviderSessionsOptions {
   store: SessionStore;
@@ -14,6 +15,8 @@ export interface ProviderSessionsOptions {
   refreshBufferSeconds?: number;
   /** How long a session vouches for its token before the provider is asked again; default 300 s. */
   sessionTrustSeconds?: number;
+  /** Where `session:created`, `session:refreshed` and `session:refresh_failed` go. */
+  events?: AuthEvents;
 }
 
 /** A caller found through a session: who, and their own copy of the session. */
@@ -32,14 +35,17 @@ export class ProviderSessions {
   readonly store: SessionStore;
   private readonly trustSeconds: number;
   private readonly refresh: SessionRefresh;
+  private readonly events?: AuthEvents;
 
   constructor(options: ProviderSessionsOptions) {
     this.store = options.store;
     this.trustSeconds = options.sessionTrustSeconds ?? 300;
+    this.events = options.events;
     this.refresh = new SessionRefresh({
       store: options.store,
       autoRefresh: options.autoRefreshTokens ?? true,
       bufferSeconds: options.refreshBufferSeconds ?? 300,
+      events: options.events,
     });
   }
 
@@ -88,6 +94,7 @@ export class ProviderSessions {
       createdAt: existing?.createdAt,
     });
     await this.store.save(session);
+    this.events?.emit('session:created', { provider: auth.provider, userId: auth.userId });
     return session;
   }
 }

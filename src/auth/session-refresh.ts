@@ -2,6 +2,7 @@ import { AuthenticationError, OAuthRequiredError } from './errors';
 import { isRefreshingProvider, type AuthProvider, type RefreshingAuthProvider } from './provider';
 import type { SessionData } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
+import type { AuthEvents } from './events/auth-events';
 
 /** How long a refused refresh waits for a rival's tokens to be stored (stores without a refresh lock). */
 const RIVAL_REFRESH_WAIT_MS = 1000;
@@ -14,6 +15,8 @@ export interface SessionRefreshOptions {
   /** Refresh when `needsRefresh(bufferSeconds)` (default true). */
   autoRefresh: boolean;
   bufferSeconds: number;
+  /** Where `session:refreshed` and `session:refresh_failed` go. */
+  events?: AuthEvents;
 }
 
 /**
@@ -39,6 +42,8 @@ export class SessionRefresh {
     if (!pending) {
       pending = this.refreshOnce(session, provider, requiredScopes).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
+      // Reported once per refresh, not once per caller waiting for it.
+      pending.catch((error: unknown) => this.reportFailure(session, error));
     }
     return (await pending).clone();
   }
@@ -83,7 +88,18 @@ export class SessionRefresh {
       return this.afterFailedRefresh(error, current, provider, requiredScopes, !exclusive);
     }
     const update = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresIn: tokens.expires_in };
-    return guard(() => this.options.store.updateTokens(current.userId, update, current.provider), provider.name);
+    const refreshed = await guard(() => this.options.store.updateTokens(current.userId, update, current.provider), provider.name);
+    this.options.events?.emit('session:refreshed', { provider: current.provider ?? '', userId: current.userId });
+    return refreshed;
+  }
+
+  private reportFailure(session: SessionData, error: unknown): void {
+    const unavailable = error instanceof AuthenticationError && error.reason === 'provider_unavailable';
+    this.options.events?.emit('session:refresh_failed', {
+      provider: session.provider ?? '',
+      userId: session.userId,
+      reason: unavailable ? 'provider_unavailable' : 'refused',
+    });
   }
 
   /**

@@ -28,6 +28,8 @@ import { buildAuthMetadata } from '../auth/auth-metadata-builder';
 import { publicAccess } from '../decorators/functional';
 import { mountOAuthLogin, type ServerLoginOptions } from '../auth/oauth/server-login';
 import type { OAuthLoginFlow } from '../auth/oauth/oauth-login-flow';
+import type { AuthEventListener, AuthEventName } from '../auth/events/auth-event-map';
+import type { Logger } from '../logging/logger';
 
 export interface NextMCPOptions {
   name: string;
@@ -41,6 +43,12 @@ export interface NextMCPOptions {
   toolListing?: ToolListing;
   /** Register the seed's `get_auth_metadata` tool, returning `authMetadata()`. */
   exposeAuthMetadata?: boolean;
+  /**
+   * Where the server logs, pino's shape (`debug/info/warn/error(fields, message)`); default the
+   * console. Everything the package logs goes through it, redacted; session stores the auth
+   * middleware uses log here too unless given their own `logger`.
+   */
+  logger?: Logger;
 }
 
 /** Options of `mcp.connect()`. */
@@ -86,7 +94,7 @@ export class NextMCP {
       throw new TypeError('new NextMCP({ name, version }) needs a name and a version');
     }
     this.container = options.container ?? rootContainer.createChildContainer();
-    this.auth = new ServerAuth(this.container, () => this.registry.all(), options.toolListing ?? 'all');
+    this.auth = new ServerAuth(this.container, () => this.registry.all(), options.toolListing ?? 'all', options.logger);
     this.pipeline = new RequestPipeline(this.container, () => this.middlewares, createEnforcementStage(this.auth));
     if (options.exposeAuthMetadata) {
       // The seed's discovery tool; public so clients can learn how to authenticate.
@@ -189,6 +197,24 @@ export class NextMCP {
     return handler;
   }
 
+  /**
+   * Listens to an auth event: `auth:allowed`, `auth:denied`, `session:created`, `session:refreshed`,
+   * `session:refresh_failed`, `session:deleted` (and the authorization server's `grant:issued`,
+   * `grant:revoked`). Listeners run after the decision and are never awaited; one that throws or
+   * hangs changes nothing for the request (its error is logged as a warning). No payload holds a
+   * token, code, secret or credential. Returns the function that removes the listener.
+   *
+   * @example
+   * const stop = mcp.on('auth:denied', ({ method, target, caller, reason, missingScopes }) => {
+   *   logger.info({ method, target, user: caller?.userId, reason, missingScopes }, 'refused');
+   * });
+   * mcp.on('session:refresh_failed', ({ provider, userId, reason }) => alerts.notify(`${provider}/${userId}: ${reason}`));
+   * stop(); // no more auth:denied events for this listener
+   */
+  on<E extends AuthEventName>(event: E, listener: AuthEventListener<E>): () => void {
+    return this.auth.events.on(event, listener);
+  }
+
   /** Runs `hook` on `close()` (e.g. to stop a session store's cleanup timer). */
   onClose(hook: () => unknown): void {
     this.closeHooks.push(hook);
@@ -200,6 +226,7 @@ export class NextMCP {
     closing.push(...[...this.connections].map((s) => s.close()));
     closing.push(...this.closeHooks.splice(0).map(async (hook) => hook()));
     closing.push(...this.auth.sessionStores().map((store) => store.close()));
+    this.auth.unwatchStores();
     this.listeners.clear();
     await Promise.allSettled(closing);
   }

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../../src';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github';
 import { startFakeGoogle, type FakeGoogle } from '../support/fake-google';
+import { freePort } from '../support/free-port';
 
 /*
  * Issue 4 items 4 and 6: the server hosts the login (PKCE + state through /oauth/authorize and
@@ -27,14 +27,6 @@ let googleProvider: GoogleOAuthProvider;
 let mcp: NextMCP;
 let base: string;
 const store = new MemorySessionStore();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 class Tools {
   @Tool() @RequiresAuth('github') repos(_a: unknown, { auth, session }: ToolContext) {

@@ -55,7 +55,10 @@ export function mountOAuthLogin(host: LoginHost, options: ServerLoginOptions): O
     createOAuthRoutes(flow, {
       authorizePath,
       callbackPath,
-      onLogin: (result) => store().save(sessionFromLogin(result)),
+      onLogin: async (result) => {
+        await store().save(sessionFromLogin(result));
+        host.auth.events.emit('session:created', { provider: result.provider.name, userId: result.authContext.userId });
+      },
       renderSuccess: (result) => ({
         title: 'Signed in',
         message: `Signed in with ${result.provider.name} as ${result.authContext.username ?? result.authContext.userId}.` +
