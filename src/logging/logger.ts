@@ -26,16 +26,20 @@ export interface Logger {
   error(fields: LogFields, message: string): void;
 }
 
-/** The default: one `[nextmcp] message {fields}` line on the console's matching level. */
+/**
+ * The default: one `[nextmcp] message {fields}` line per call, always on stderr (`console.warn` /
+ * `console.error`): on stdio, stdout is the protocol, and a log line there would break it.
+ */
 export const consoleLogger: Logger = {
-  debug: (fields, message) => console.debug(consoleLine(fields, message)),
-  info: (fields, message) => console.info(consoleLine(fields, message)),
-  warn: (fields, message) => console.warn(consoleLine(fields, message)),
-  error: (fields, message) => console.error(consoleLine(fields, message)),
+  debug: (fields, message) => console.error(consoleLine('debug: ', fields, message)),
+  info: (fields, message) => console.error(consoleLine('', fields, message)),
+  warn: (fields, message) => console.warn(consoleLine('', fields, message)),
+  error: (fields, message) => console.error(consoleLine('', fields, message)),
 };
 
-function consoleLine(fields: LogFields, message: string): string {
-  return Object.keys(fields).length === 0 ? `[nextmcp] ${message}` : `[nextmcp] ${message} ${JSON.stringify(fields)}`;
+function consoleLine(level: string, fields: LogFields, message: string): string {
+  const text = `[nextmcp] ${level}${message}`;
+  return Object.keys(fields).length === 0 ? text : `${text} ${JSON.stringify(fields)}`;
 }
 
 /** Name and message of a thrown value, never its `cause` or other properties (they might hold a token). */

@@ -162,7 +162,7 @@ export class NextMCP {
   async connect(transport: Transport, options: ConnectOptions = {}): Promise<Listener> {
     this.start();
     const server = this.createProtocolServer(transport instanceof InMemoryTransport ? 'in-memory' : 'custom');
-    await server.connect(new CredentialDetachingTransport(transport, options.credentials));
+    await server.connect(new CredentialDetachingTransport(transport, givenCredentials(options.credentials)));
     return { close: () => server.close() };
   }
 
@@ -172,7 +172,7 @@ export class NextMCP {
     let listener: Listener;
     if (options.transport === 'stdio') {
       const server = this.createProtocolServer('stdio');
-      await server.connect(new StdioServerTransport(undefined, undefined, options.credentials));
+      await server.connect(new StdioServerTransport(undefined, undefined, givenCredentials(options.credentials)));
       listener = { close: () => server.close() };
     } else if (options.transport === 'http') {
       listener = await startHttpListener(this.httpHost(), options);
@@ -301,4 +301,14 @@ export class NextMCP {
   private assertNotStarted(what: string): void {
     if (this.started) throw new StartupError(`${what} must be called before the server starts`);
   }
+}
+
+/**
+ * Default credentials as given, without empty values: `{ access_token: process.env.NOTES_TOKEN }`
+ * with the variable unset is no credentials (a call then needs authentication), not a malformed token.
+ */
+function givenCredentials(credentials: Credentials | undefined): Credentials | undefined {
+  if (!credentials) return undefined;
+  const present = Object.entries(credentials).filter(([, value]) => value !== undefined && value !== null && value !== '');
+  return present.some(([key]) => key !== 'provider') ? (Object.fromEntries(present) as Credentials) : undefined;
 }
