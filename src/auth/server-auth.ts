@@ -314,6 +314,7 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
         refreshBufferSeconds: options.refreshBufferSeconds,
         sessionTrustSeconds: options.sessionTrustSeconds,
         events: this.events,
+        logger: this.logger,
       });
     this.bindings.set(config, { config, providers, authenticator: new Authenticator({ rbac: config.rbac, manifest: this.manifests[0], sessions }) });
   }
@@ -324,7 +325,7 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
     if (!this.container.isRegistered(SESSION_STORE, true)) return undefined;
     const store = this.container.resolve<SessionStore>(SESSION_STORE);
     this.watchStore(store);
-    return new ProviderSessions({ store, events: this.events });
+    return new ProviderSessions({ store, events: this.events, logger: this.logger });
   }
 
   /** A store in use logs through the server's logger (unless given its own) and reports its deletes. */

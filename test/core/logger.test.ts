@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { AuthContext, AuthRequirement, NextMCP, Tool, createAuthMiddleware, type AuthProvider, type AuthResult, type Credentials } from '../../src';
-import { MemorySessionStore } from '../../src/session';
+import { FileSessionStore, MemorySessionStore, SessionData } from '../../src/session';
 import { connectTestClient } from '../../src/testing';
 import { redactFields } from '../../src/logging/redacting-logger';
 import { eventually, recordingLogger } from '../session/store-contract';
@@ -80,6 +82,30 @@ describe('logging', () => {
       expect(serverLogger.lines.every((line) => line.message === 'session cleanup failed')).toBe(true);
     } finally {
       await mcp.close();
+    }
+  });
+
+  it('says why the session store failed, which the client is only told is unavailable', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'nextmcp-wrong-key-'));
+    try {
+      const written = new FileSessionStore(directory, { encryptionKey: randomBytes(32) });
+      await written.save(new SessionData({ userId: 'ann', provider: 'anyone', accessToken: 'ann' }));
+      const logger = recordingLogger();
+      const oauthLike = Object.assign(new AnyoneProvider(), { refreshAccessToken: async () => ({ access_token: 'x', token_type: 'bearer' }), generateAuthorizationUrl: async () => ({ url: '', state: '', verifier: '' }) });
+      const mcp = new NextMCP({ name: 'wrong-key', version: '1', logger })
+        .register(Tools)
+        .use(createAuthMiddleware({ provider: oauthLike, sessionStore: new FileSessionStore(directory, { encryptionKey: randomBytes(32) }) }));
+      const { client, close } = await connectTestClient(mcp, { credentials: { access_token: 'ann' } });
+      await expect(client.callTool({ name: 'ping', arguments: {} })).rejects.toThrow('MCP error -31001: The session store is unavailable');
+      await close();
+      await mcp.close();
+      expect(logger.lines).toContainEqual({
+        level: 'error',
+        fields: { provider: 'anyone', error: 'SessionDecryptionError: Session data was encrypted with a different key than the configured encryptionKey' },
+        message: 'the session store failed',
+      });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 
