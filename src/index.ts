@@ -15,7 +15,8 @@ export { JSONSchema } from 'class-validator-jsonschema';
 export type { Middleware, MiddlewareObject, MiddlewareLike } from './pipeline/middleware';
 export { RequestContext, type TransportKind, type HeaderMap } from './pipeline/request-context';
 export type { ToolContext } from './pipeline/tool-context';
-export type { Target, ToolTarget, ResourceTarget, PromptTarget, TargetCallContext } from './metadata/targets';
+export type { Target, ToolTarget, ResourceTarget, PromptTarget, TargetCallContext, InputSpec } from './metadata/targets';
+export type { Constructor, HandlerFn } from './metadata/scanner';
 export type { AccessPolicy, ProviderRef } from './metadata/access-policy';
 
 // Dependency injection tokens.

@@ -25,6 +25,7 @@ import { consoleLogger, type Logger } from '../logging/logger';
 import { RedactingLogger } from '../logging/redacting-logger';
 import { useServerLogger } from '../logging/component-logger';
 
+/** What `tools/list` shows: every tool, or only those the caller may call. */
 export type ToolListing = 'all' | 'authorized';
 
 /** An installed auth middleware, resolved: its providers and the authenticator with its sessions. */

@@ -3,22 +3,33 @@ import { assertMethod } from './decorator-target';
 import { PROMPT_METADATA } from './metadata-keys';
 import type { DtoClass } from './tool.decorator';
 
+/** One argument of a prompt, as `prompts/list` describes it. */
 export interface PromptArgumentSpec {
+  /** The argument's name. */
   name: string;
+  /** What it is, for the model and for people. */
   description?: string;
+  /** Whether it must be given. */
   required?: boolean;
 }
 
+/** Options of `@Prompt(name, options)` and `mcp.prompt()`. */
 export interface PromptOptions {
+  /** A display name. */
   title?: string;
+  /** What the prompt is for. */
   description?: string;
   /** A DTO for the arguments (validated like tool input), or the arguments listed by hand. */
   input?: DtoClass;
+  /** The arguments, listed by hand (when there is no `input` DTO). */
   arguments?: PromptArgumentSpec[];
+  /** `_meta` sent in `prompts/list`. */
   _meta?: Record<string, unknown>;
 }
 
+/** What `@Prompt` records on a method. */
 export interface PromptMetadata extends PromptOptions {
+  /** The prompt's name; default the method name. */
   name?: string;
 }
 

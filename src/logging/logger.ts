@@ -20,9 +20,13 @@ export type LogFields = Record<string, unknown>;
  * };
  */
 export interface Logger {
+  /** Detail for debugging. */
   debug(fields: LogFields, message: string): void;
+  /** Something worth knowing happened. */
   info(fields: LogFields, message: string): void;
+  /** Something went wrong, and the package carried on (a listener failed, a corrupt session was set aside). */
   warn(fields: LogFields, message: string): void;
+  /** Something failed (the session store, a request inside the server). */
   error(fields: LogFields, message: string): void;
 }
 

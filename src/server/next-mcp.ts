@@ -31,9 +31,13 @@ import type { OAuthLoginFlow } from '../auth/oauth/oauth-login-flow';
 import type { AuthEventListener, AuthEventName } from '../auth/events/auth-event-map';
 import type { Logger } from '../logging/logger';
 
+/** Options of `new NextMCP()`. */
 export interface NextMCPOptions {
+  /** The server's name, sent in the `initialize` result. */
   name: string;
+  /** The server's version, sent in the `initialize` result. */
   version: string;
+  /** A display name. */
   title?: string;
   /** Instructions for the model, sent in the `initialize` result. */
   instructions?: string;
@@ -69,9 +73,11 @@ export interface ConnectOptions {
  * const { url } = await mcp.listen({ transport: 'http', port: 8080 });
  */
 export class NextMCP {
+  /** Where tool classes, providers and stores are resolved (`options.container`, else a child of tsyringe's root). */
   readonly container: DependencyContainer;
+  /** @internal The registered tools, resources and prompts. */
   readonly registry = new TargetRegistry();
-  /** The server's auth setup (providers, installed middleware, manifests, compiled access). */
+  /** @internal The server's auth setup (providers, installed middleware, manifests, compiled access, events). */
   readonly auth: ServerAuth;
 
   private readonly middlewares: Middleware[] = [];
@@ -89,7 +95,10 @@ export class NextMCP {
   private readonly httpRoutes: ((req: IncomingMessage, res: ServerResponse) => boolean)[] = [];
   private started = false;
 
-  constructor(readonly options: NextMCPOptions) {
+  constructor(
+    /** The options the server was created with. */
+    readonly options: NextMCPOptions,
+  ) {
     if (!options || typeof options.name !== 'string' || typeof options.version !== 'string') {
       throw new TypeError('new NextMCP({ name, version }) needs a name and a version');
     }
@@ -135,12 +144,14 @@ export class NextMCP {
     return this;
   }
 
+  /** Functional form of `@Resource`: `mcp.resource('notes://{id}', {}, async (uri, { id }, ctx) => …)`. */
   resource(uri: string, options: ResourceOptions, handler: HandlerFn): this {
     this.assertNotStarted('resource()');
     this.registry.add(scanResourceFunction(uri, options, handler));
     return this;
   }
 
+  /** Functional form of `@Prompt`: `mcp.prompt('review', {}, async (args, ctx) => …)`. */
   prompt(name: string, options: PromptOptions, handler: HandlerFn): this {
     this.assertNotStarted('prompt()');
     this.registry.add(scanPromptFunction(name, options, handler));

@@ -75,6 +75,7 @@ export abstract class BaseSessionStore implements SessionStore {
     return this.onlySession(userId);
   }
 
+  /** Whether the identity has a session (any provider when none is named). */
   async exists(userId: string, provider?: string): Promise<boolean> {
     requireUserId(userId);
     requireProvider(provider);

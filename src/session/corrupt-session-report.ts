@@ -11,6 +11,7 @@ export interface CorruptSessionReport {
   quarantinedAs?: string;
 }
 
+/** Told about each unreadable session a store set aside (`onCorrupt`). */
 export type CorruptSessionHandler = (report: CorruptSessionReport) => void;
 
 /** The default handler: one warning on the store's logger. */

@@ -75,6 +75,7 @@ export class FileSessionStore extends BaseSessionStore {
     });
   }
 
+  /** Creates or replaces the session of (session.provider, session.userId). */
   async save(session: SessionData): Promise<void> {
     requireSavableSession(session);
     await this.prepare();
@@ -92,6 +93,7 @@ export class FileSessionStore extends BaseSessionStore {
     if (previous && previous.accessTokenHash !== tokenHash) await this.removeTokenEntry(previous.accessTokenHash, pointer);
   }
 
+  /** The session whose current access token is `token`, through the token-hash index. */
   async findByAccessToken(token: string): Promise<SessionData | null> {
     if (typeof token !== 'string' || token === '') return null;
     const tokenHash = hashToken(token);
@@ -102,11 +104,13 @@ export class FileSessionStore extends BaseSessionStore {
     return session && hashToken(session.accessToken) === tokenHash ? session : null;
   }
 
+  /** Distinct user ids with at least one session. */
   async listUsers(): Promise<string[]> {
     const userIds = await Promise.all((await this.userDirNames()).map((userHash) => this.userIdIn(userHash)));
     return userIds.filter((userId): userId is string => userId !== undefined);
   }
 
+  /** Removes every session; resolves to how many were removed. */
   async clearAll(): Promise<number> {
     let removed = 0;
     const identities: SessionRecord[] = [];

@@ -64,11 +64,13 @@ export class MemorySessionStore extends BaseSessionStore {
     });
   }
 
+  /** Creates or replaces the session of (session.provider, session.userId). */
   async save(session: SessionData): Promise<void> {
     requireSavableSession(session);
     this.put(session);
   }
 
+  /** The session whose current access token is `token`, through the token-hash index. */
   async findByAccessToken(token: string): Promise<SessionData | null> {
     const tag = tagOf(token);
     if (tag === undefined) return null;
@@ -83,11 +85,13 @@ export class MemorySessionStore extends BaseSessionStore {
     return null;
   }
 
+  /** Distinct user ids with at least one session. */
   async listUsers(): Promise<string[]> {
     const users = [...this.slotsByUser].filter(([userId, slots]) => [...slots].some((slot) => this.live(entryKey(userId, slot))));
     return users.map(([userId]) => userId);
   }
 
+  /** Removes every session; resolves to how many were removed. */
   async clearAll(): Promise<number> {
     const now = Date.now();
     const removed = [...this.sessions.values()].filter((stored) => !this.retention.isOver(stored.expiresAt, now));
@@ -99,6 +103,7 @@ export class MemorySessionStore extends BaseSessionStore {
     return removed.length;
   }
 
+  /** Removes sessions whose `expiresAt` has passed; resolves to how many. */
   async cleanupExpired(): Promise<number> {
     const now = epochSeconds();
     const expired = [...this.sessions.values()].filter((stored) => stored.expiresAt !== undefined && now >= stored.expiresAt);

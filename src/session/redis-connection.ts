@@ -1,6 +1,7 @@
 import { Redis, type Cluster } from 'ioredis';
 import { SessionStoreError, SessionStoreUnavailableError } from './errors';
 
+/** An ioredis connection: a single node or a Cluster. */
 export type RedisClient = Redis | Cluster;
 
 /** Default bound on one round of calls to Redis before failing closed. */

@@ -76,6 +76,7 @@ const MAX_UPDATE_ATTEMPTS = 50;
 export class RedisSessionStore extends BaseSessionStore {
   /** The connection, for sharing (e.g. with an OAuth state store). */
   readonly client: RedisClient;
+  /** The prefix of every key (`'nextmcp:'` by default). */
   readonly keyPrefix: string;
   private readonly ownsClient: boolean;
   private readonly keys: RedisSessionKeys;
@@ -98,6 +99,7 @@ export class RedisSessionStore extends BaseSessionStore {
     this.guard = new RedisCallGuard(this.client, timeoutMs);
   }
 
+  /** Creates or replaces the session of (session.provider, session.userId). */
   async save(session: SessionData): Promise<void> {
     requireSavableSession(session);
     const slot = providerSlot(session.provider);
@@ -109,6 +111,7 @@ export class RedisSessionStore extends BaseSessionStore {
     await this.guard.run(() => this.writeRecord(session, { mode: 'set', expected: '', ttlMs }));
   }
 
+  /** The session whose current access token is `token`, through the token-hash index. */
   async findByAccessToken(token: string): Promise<SessionData | null> {
     if (typeof token !== 'string' || token === '') return null;
     const tokenHash = hashToken(token);
@@ -122,6 +125,7 @@ export class RedisSessionStore extends BaseSessionStore {
     });
   }
 
+  /** Distinct user ids with at least one session. */
   async listUsers(): Promise<string[]> {
     const users = new Set<string>();
     await this.forEachKey(this.keys.userIndexPattern, async (indexKey) => {
@@ -148,6 +152,7 @@ export class RedisSessionStore extends BaseSessionStore {
     return sessions.size;
   }
 
+  /** Removes sessions whose `expiresAt` has passed; resolves to how many. */
   async cleanupExpired(): Promise<number> {
     const nowMs = Date.now();
     let removed = 0;
@@ -184,6 +189,7 @@ export class RedisSessionStore extends BaseSessionStore {
     };
   }
 
+  /** Stops cleanup timers and quits the connection the store opened (never a `client` it was given). */
   override async close(): Promise<void> {
     await super.close();
     if (!this.ownsClient) return;

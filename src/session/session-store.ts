@@ -2,6 +2,7 @@ import type { SessionData } from './session-data';
 
 /** New tokens from a refresh (or re-authorization) response. */
 export interface TokenUpdate {
+  /** The new access token. */
   accessToken: string;
   /** A rotated refresh token replaces the stored one; omitted keeps the stored one. */
   refreshToken?: string;
@@ -17,7 +18,9 @@ export type StopCleanup = () => void;
  * reported; check `type`, as more kinds may be added.
  */
 export interface SessionChange {
+  /** What happened: a session was removed. */
   type: 'deleted';
+  /** The user id of the session. */
   userId: string;
   /** The session's provider; `''` for a session saved without one. */
   provider: string;
@@ -56,6 +59,7 @@ export interface SessionStore {
   load(userId: string, provider?: string): Promise<SessionData | null>;
   /** Whether something was removed. */
   delete(userId: string, provider?: string): Promise<boolean>;
+  /** Whether the identity has a session (any provider when none is named). */
   exists(userId: string, provider?: string): Promise<boolean>;
   /** Distinct user ids that have at least one session. */
   listUsers(): Promise<string[]>;

@@ -18,7 +18,9 @@ export interface AuthAllowedEvent {
   method: string;
   /** The tool, resource or prompt name; `null` for a call naming no known target. */
   target: string | null;
+  /** Who made the call. */
   caller: EventCaller;
+  /** How the request arrived. */
   transport: TransportKind;
 }
 
@@ -28,10 +30,13 @@ export interface AuthAllowedEvent {
  * carries no JSON-RPC message (the GET stream, a DELETE of a session) `method` is the HTTP method.
  */
 export interface AuthDeniedEvent {
+  /** The JSON-RPC method, or the HTTP method of a request that carries none. */
   method: string;
+  /** The tool, resource or prompt name; `null` when the request names none. */
   target: string | null;
   /** The authenticated caller, when the refusal is about what they may do (or which provider they used). */
   caller?: EventCaller;
+  /** How the request arrived. */
   transport: TransportKind;
   /** -31001 (authentication) or -31003 (authorization), as the client sees it. */
   code: AuthErrorCode;
@@ -49,6 +54,7 @@ export interface AuthDeniedEvent {
 export interface SessionEvent {
   /** The session's provider; `''` for a session saved without one. */
   provider: string;
+  /** The user id at that provider. */
   userId: string;
 }
 
@@ -61,11 +67,13 @@ export type SessionRefreshFailure = 'refused' | 'provider_unavailable';
 
 /** `session:refresh_failed`. */
 export interface SessionRefreshFailedEvent extends SessionEvent {
+  /** Why the refresh failed. */
   reason: SessionRefreshFailure;
 }
 
 /** `grant:issued`, `grant:revoked`: a grant of the authorization server (DESIGN §7). */
 export interface GrantEvent {
+  /** The grant's id (the access token's `sid`). */
   grantId: string;
   /** The MCP client the grant was issued to. */
   clientId: string;
@@ -83,16 +91,21 @@ export interface GrantEvent {
  * });
  */
 export interface AuthEventMap {
+  /** A call allowed for an authenticated caller. */
   'auth:allowed': AuthAllowedEvent;
+  /** A request refused with -31001 or -31003. */
   'auth:denied': AuthDeniedEvent;
   /** An OAuth provider session was created: a first verified token, or a server-hosted login. */
   'session:created': SessionEvent;
   /** This process refreshed a session's provider token (a refresh another replica made is its event). */
   'session:refreshed': SessionEvent;
+  /** A refresh of a session's provider token failed. */
   'session:refresh_failed': SessionRefreshFailedEvent;
   /** A session was removed through the session store the auth middleware uses (see `SessionStore.onChange`). */
   'session:deleted': SessionEvent;
+  /** The authorization server issued a grant (a user approved a client). */
   'grant:issued': GrantEvent;
+  /** A grant was revoked (RFC 7009 revocation, a replayed code or refresh token, `revokeGrant`). */
   'grant:revoked': GrantEvent;
 }
 

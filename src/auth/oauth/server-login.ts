@@ -10,6 +10,7 @@ import { OAuthLoginFlow, type OAuthLoginFlowOptions, type OAuthLoginResult } fro
 import type { OAuthProvider } from './oauth-provider';
 import { createOAuthRoutes } from './oauth-routes';
 
+/** Options of `mcp.enableOAuthLogin()`. */
 export interface ServerLoginOptions extends Omit<OAuthLoginFlowOptions, 'providers'> {
   /** The providers users may log in with (GitHub, Google, …). */
   providers: OAuthProvider[];

@@ -26,7 +26,10 @@ export interface HttpHost {
 }
 
 /** A Node request handler that can be closed (ending its MCP sessions). */
-export type HttpHandler = ((req: IncomingMessage, res: ServerResponse) => void) & { close(): Promise<void> };
+export type HttpHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  /** Ends the handler's MCP sessions (your HTTP server stays yours to close). */
+  close(): Promise<void>;
+};
 
 interface Wiring {
   resource: () => ResourceInfo;
