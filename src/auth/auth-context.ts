@@ -3,12 +3,17 @@ import { frozenRecord } from './frozen-record';
 
 /** What a provider knows about an authenticated caller. */
 export interface AuthContextInit {
+  /** The provider's stable user id (GitHub: the numeric id; Google: `sub`; JWT: `sub`). */
   userId: string;
+  /** A display name (login, email), when the provider has one. */
   username?: string;
   /** The `name` of the provider that authenticated the caller. */
   provider: string;
+  /** Scopes granted, as the provider reported them. */
   scopes?: Iterable<string>;
+  /** Roles granted. */
   roles?: Iterable<string>;
+  /** Permissions granted (`files:*` and `*` wildcards allowed). */
   permissions?: Iterable<string>;
   /** Verified token claims (JWT) or provider user info. Never the token itself. */
   claims?: Record<string, unknown>;
@@ -24,15 +29,25 @@ export interface AuthContextInit {
  * claims and metadata frozen copies), so one context can serve every request of a caller.
  */
 export class AuthContext {
+  /** Always true: an `AuthContext` exists only for a verified caller. */
   readonly authenticated = true as const;
+  /** The provider's stable user id. */
   readonly userId: string;
+  /** A display name, when the provider has one. */
   readonly username?: string;
+  /** The `name` of the provider that authenticated the caller. */
   readonly provider: string;
+  /** Granted scopes (from the token or the provider, never from the client). */
   readonly scopes: ReadonlySet<string>;
+  /** Granted roles. */
   readonly roles: ReadonlySet<string>;
+  /** Granted permissions, including those RBAC derives from roles. */
   readonly permissions: ReadonlySet<string>;
+  /** Verified token claims (JWT) or provider user info; never the token. */
   readonly claims: Readonly<Record<string, unknown>>;
+  /** Free-form data a provider or middleware attached. */
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Epoch seconds at which the credential stops being valid, when known. */
   readonly expiresAt?: number;
 
   constructor(init: AuthContextInit) {
@@ -51,10 +66,12 @@ export class AuthContext {
     Object.freeze(this);
   }
 
+  /** Whether `scope` was granted. */
   hasScope(scope: string): boolean {
     return this.scopes.has(scope);
   }
 
+  /** Whether `role` was granted. */
   hasRole(role: string): boolean {
     return this.roles.has(role);
   }
@@ -76,6 +93,7 @@ export class AuthContext {
     return new AuthContext({ ...this.toInit(), ...changes });
   }
 
+  /** The fields as `new AuthContext()` takes them. */
   toInit(): AuthContextInit {
     return {
       userId: this.userId,
@@ -90,6 +108,7 @@ export class AuthContext {
     };
   }
 
+  /** The seed's snake_case shape, without claims or metadata. */
   toJSON(): Record<string, unknown> {
     return {
       authenticated: true,

@@ -6,6 +6,7 @@ import type { AuthProvider } from './provider';
 import type { PermissionManifest } from './manifest';
 import type { RBAC } from './rbac';
 
+/** A provider, or a DI token (class, symbol) that resolves to one. */
 export type ProviderOption = AuthProvider | InjectionToken<AuthProvider>;
 
 /** Options of `createAuthMiddleware()` / `new AuthEnforcementMiddleware()`. */

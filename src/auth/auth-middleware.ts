@@ -21,14 +21,22 @@ const DEFAULT_CREDENTIALS_KEY = 'auth';
  * mcp.use(new AuthEnforcementMiddleware({ provider: google, manifest }));
  */
 export class AuthEnforcementMiddleware implements MiddlewareObject, AuthMiddlewareConfig {
+  /** `options.requirement`, default REQUIRED. */
   readonly requirement: AuthRequirement;
+  /** `options.requiredScopes`, default none. */
   readonly requiredScopes: readonly string[];
+  /** `options.autoRefreshTokens`, default true. */
   readonly autoRefreshTokens: boolean;
+  /** `options.credentialsKey`, default `'auth'`. */
   readonly credentialsKey: string;
+  /** `options.rbac`. */
   readonly rbac?: RBAC;
   private installed?: (ctx: RequestContext, next: () => Promise<unknown>) => Promise<unknown>;
 
-  constructor(readonly options: AuthMiddlewareOptions = {}) {
+  constructor(
+    /** The options as given. */
+    readonly options: AuthMiddlewareOptions = {},
+  ) {
     this.requirement = options.requirement ?? AuthRequirement.REQUIRED;
     if (!Object.values(AuthRequirement).includes(this.requirement)) {
       throw new TypeError(`requirement must be one of ${Object.values(AuthRequirement).join(', ')}`);
@@ -39,12 +47,13 @@ export class AuthEnforcementMiddleware implements MiddlewareObject, AuthMiddlewa
     this.rbac = options.rbac;
   }
 
-  /** Called by `mcp.use()`. */
+  /** @internal Called by `mcp.use()`. */
   onInstall(server: { auth: AuthMiddlewareHost }): void {
     if (this.installed) throw new StartupError('This auth middleware is already installed on a server');
     this.installed = server.auth.install(this);
   }
 
+  /** Runs the installed middleware for one request. */
   handle(ctx: RequestContext, next: () => Promise<unknown>): Promise<unknown> {
     if (!this.installed) return Promise.reject(new StartupError('Install the auth middleware with mcp.use() before serving requests'));
     return this.installed(ctx, next);

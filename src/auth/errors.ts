@@ -13,53 +13,85 @@ export const AuthErrorCode = {
 } as const;
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 
+/** `data.error` of a -31001 refusal: why the caller must (re-)authenticate. */
 export type AuthenticationFailure =
   | 'authentication_required'
   | 'invalid_token'
   | 'token_expired'
   | 'provider_unavailable';
 
+/** `data.error` of a -31003 refusal: scopes missing, or a role, permission or manifest rule. */
 export type AuthorizationFailure = 'insufficient_scope' | 'forbidden';
 
+/** `data` of a -31001 error, as every transport sends it. */
 export interface AuthenticationErrorData {
+  /** Why: no credentials, an invalid or expired token, or a provider that could not be reached. */
   error: AuthenticationFailure;
+  /** The providers that could authenticate the caller. */
   providers: string[];
+  /** Every scope the request needs. */
   required_scopes: string[];
+  /** Where the user can (re-)authorize, when it is known (e.g. after a failed refresh). */
   authorization_url?: string;
 }
 
+/** `data` of a -31003 error, as every transport sends it. */
 export interface AuthorizationErrorData {
+  /** `insufficient_scope` when scopes are missing, else `forbidden`. */
   error: AuthorizationFailure;
+  /** The tool (or resource, prompt) refused; `null` for a call naming no known target. */
   tool: string | null;
+  /** Every scope the call needs (ALL of them). */
   required_scopes: string[];
+  /** The required scopes the caller lacks. */
   missing_scopes: string[];
+  /** Roles of which the call needs one. */
   required_roles: string[];
+  /** Permissions of which the call needs one. */
   required_permissions: string[];
 }
 
 /** Base of every auth error: a JSON-RPC error code, its data, and the HTTP status it maps to. */
 export abstract class NextMCPAuthError extends JsonRpcError {
+  /** The JSON-RPC error code: -31001 or -31003. */
   declare readonly code: AuthErrorCode;
+  /** The details every transport sends as the error's `data`. */
   declare readonly data: AuthenticationErrorData | AuthorizationErrorData;
+  /** The status of the refusal over HTTP (401, 403 or 503). */
   abstract readonly httpStatus: number;
 
   /** The JSON-RPC error object (`{ code, message, data }`). */
-  toJSONRPC(): { code: number; message: string; data: AuthenticationErrorData | AuthorizationErrorData } {
+  toJSONRPC(): {
+    /** -31001 or -31003. */
+    code: number;
+    /** Written by the package; never holds a token. */
+    message: string;
+    /** The machine-readable details. */
+    data: AuthenticationErrorData | AuthorizationErrorData;
+  } {
     return { code: this.code, message: this.message, data: this.data };
   }
 }
 
+/** Options of `new AuthenticationError(message, options)`. */
 export interface AuthenticationErrorOptions {
+  /** `data.error`; default `authentication_required`. */
   reason?: AuthenticationFailure;
+  /** `data.providers`. */
   providers?: string[];
+  /** `data.required_scopes`. */
   requiredScopes?: readonly string[];
+  /** `data.authorization_url`. */
   authorizationUrl?: string;
+  /** The underlying error, kept as `cause` (never sent to the client). */
   cause?: unknown;
 }
 
 /** -31001: no credentials, or credentials that are invalid, expired or could not be checked. */
 export class AuthenticationError extends NextMCPAuthError {
+  /** The details sent as the error's `data`. */
   declare readonly data: AuthenticationErrorData;
+  /** 401, or 503 for `provider_unavailable`. */
   readonly httpStatus: number;
 
   constructor(message = 'Authentication required', options: AuthenticationErrorOptions = {}) {
@@ -75,6 +107,7 @@ export class AuthenticationError extends NextMCPAuthError {
     this.httpStatus = reason === 'provider_unavailable' ? 503 : 401;
   }
 
+  /** `data.error`. */
   get reason(): AuthenticationFailure {
     return this.data.error;
   }
@@ -88,18 +121,27 @@ export class OAuthRequiredError extends AuthenticationError {
   }
 }
 
+/** Options of `new AuthorizationError(message, options)`. */
 export interface AuthorizationErrorOptions {
+  /** `data.error`; default `forbidden`. */
   reason?: AuthorizationFailure;
+  /** `data.tool`. */
   tool?: string | null;
+  /** `data.required_scopes`. */
   requiredScopes?: readonly string[];
+  /** `data.missing_scopes`. */
   missingScopes?: string[];
+  /** `data.required_roles`. */
   requiredRoles?: string[];
+  /** `data.required_permissions`. */
   requiredPermissions?: string[];
 }
 
 /** -31003: the caller is known but not allowed. */
 export class AuthorizationError extends NextMCPAuthError {
+  /** The details sent as the error's `data`. */
   declare readonly data: AuthorizationErrorData;
+  /** Always 403. */
   readonly httpStatus = 403;
 
   constructor(message = 'Forbidden', options: AuthorizationErrorOptions = {}) {
@@ -114,6 +156,7 @@ export class AuthorizationError extends NextMCPAuthError {
     this.name = 'AuthorizationError';
   }
 
+  /** `data.error`. */
   get reason(): AuthorizationFailure {
     return this.data.error;
   }
@@ -135,6 +178,12 @@ export class ManifestViolationError extends AuthorizationError {
   }
 }
 
+/**
+ * Whether `error` is one of the package's auth refusals (-31001 or -31003).
+ *
+ * @example
+ * try { await next(); } catch (error) { if (isAuthError(error)) metrics.refusals.inc({ code: error.code }); throw error; }
+ */
 export function isAuthError(error: unknown): error is NextMCPAuthError {
   return error instanceof NextMCPAuthError;
 }

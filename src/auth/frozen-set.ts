@@ -17,14 +17,17 @@ export class FrozenSet<T> implements ReadonlySet<T> {
     Object.freeze(this);
   }
 
+  /** How many items it holds. */
   get size(): number {
     return this.#items.size;
   }
 
+  /** Whether it holds `value`. */
   has(value: T): boolean {
     return this.#items.has(value);
   }
 
+  /** Calls `callback` for each item, as `Set.forEach` does. */
   forEach(callback: (value: T, value2: T, set: ReadonlySet<T>) => void, thisArg?: unknown): void {
     for (const value of this.#items) callback.call(thisArg, value, value, this);
   }
@@ -41,10 +44,12 @@ export class FrozenSet<T> implements ReadonlySet<T> {
     return this.#items.values();
   }
 
+  /** The items, in insertion order. */
   [Symbol.iterator](): SetIterator<T> {
     return this.#items.values();
   }
 
+  /** The items as an array (what `JSON.stringify` writes). */
   toJSON(): T[] {
     return [...this.#items];
   }

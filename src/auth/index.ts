@@ -3,6 +3,20 @@ export type { FrozenSet } from './frozen-set';
 export * from './errors';
 export type { AuthProvider, AuthResult, Credentials, ProviderDescription, TokenResponse, RefreshingAuthProvider } from './provider';
 
+// Auth events (`mcp.on()`).
+export type {
+  AuthEventMap,
+  AuthEventName,
+  AuthEventListener,
+  AuthAllowedEvent,
+  AuthDeniedEvent,
+  EventCaller,
+  SessionEvent,
+  SessionRefreshFailedEvent,
+  SessionRefreshFailure,
+  GrantEvent,
+} from './events/auth-event-map';
+
 // Providers.
 export { JwtProvider } from './providers/jwt-provider';
 export type { JwtProviderOptions, JwtProviderBaseOptions, CreateTokenOptions } from './providers/jwt-provider';

@@ -3,13 +3,17 @@ import { extname } from 'node:path';
 import { OPEN_POLICY, type AccessPolicy } from '../metadata/access-policy';
 import { StartupError } from '../startup-error';
 
+/** A scope the manifest defines, with the provider scopes that imply it. */
 export interface ScopeDefinition {
+  /** The scope, as tools and tokens name it. */
   name: string;
+  /** What it allows, for people. */
   description: string;
   /** Provider scopes that stand for this scope, by provider name (e.g. `{ github: ['repo'] }`). */
   oauthMapping?: Record<string, string[]>;
 }
 
+/** One tool's entry: its kinds of requirement combine with AND. */
 export interface ToolPermission {
   /** ALL of these scopes. */
   scopes?: string[];
@@ -17,6 +21,7 @@ export interface ToolPermission {
   roles?: string[];
   /** ANY of these permissions (wildcards honoured). */
   permissions?: string[];
+  /** What the tool does, for people. */
   description?: string;
   /** Destructive: advertised with `destructiveHint: true` in `tools/list`. */
   dangerous?: boolean;
@@ -24,7 +29,16 @@ export interface ToolPermission {
 
 /** The manifest's file shape (JSON or YAML), snake_case as in the seed. */
 export interface PermissionManifestJSON {
-  scopes?: { name: string; description?: string; oauth_mapping?: Record<string, string[]> }[];
+  /** Scope definitions. */
+  scopes?: {
+    /** The scope. */
+    name: string;
+    /** What it allows, for people. */
+    description?: string;
+    /** Provider scopes that imply it, by provider name (all of them needed). */
+    oauth_mapping?: Record<string, string[]>;
+  }[];
+  /** Entries by tool name. */
   tools?: Record<string, ToolPermission>;
 }
 
@@ -41,16 +55,20 @@ export interface PermissionManifestJSON {
  * mcp.use(createAuthMiddleware({ provider, manifest }));
  */
 export class PermissionManifest {
+  /** The defined scopes, by name. */
   readonly scopes = new Map<string, ScopeDefinition>();
+  /** The entries, by tool name. */
   readonly tools = new Map<string, ToolPermission>();
   private readonly policies = new Map<string, AccessPolicy>();
 
+  /** Defines a scope; with `oauthMapping`, callers whose provider granted all the mapped scopes also get this one. */
   defineScope(name: string, description: string, oauthMapping?: Record<string, string[]>): this {
     requireString(name, 'scope name');
     this.scopes.set(name, { name, description, ...(oauthMapping && { oauthMapping }) });
     return this;
   }
 
+  /** Sets a tool's entry (replacing any earlier one). */
   defineToolPermission(tool: string, permission: ToolPermission): this {
     requireString(tool, 'tool name');
     for (const key of ['scopes', 'roles', 'permissions'] as const) {
@@ -86,6 +104,7 @@ export class PermissionManifest {
     return policy;
   }
 
+  /** Whether the tool is marked `dangerous`. */
   isDangerous(tool: string): boolean {
     return this.tools.get(tool)?.dangerous === true;
   }
@@ -108,6 +127,7 @@ export class PermissionManifest {
     }
   }
 
+  /** The file shape (snake_case), for writing a manifest out. */
   toJSON(): PermissionManifestJSON {
     return {
       scopes: [...this.scopes.values()].map((s) => ({
@@ -119,6 +139,7 @@ export class PermissionManifest {
     };
   }
 
+  /** A manifest from its file shape, as parsed from JSON or YAML. */
   static fromJSON(json: PermissionManifestJSON): PermissionManifest {
     if (typeof json !== 'object' || json === null) throw new TypeError('a permission manifest must be an object');
     const manifest = new PermissionManifest();
@@ -137,6 +158,7 @@ export class PermissionManifest {
     return PermissionManifest.parse(text, /\.ya?ml$/i.test(extname(path)) ? 'yaml' : 'json');
   }
 
+  /** A manifest from JSON or YAML text. */
   static parse(text: string, format: 'json' | 'yaml'): PermissionManifest {
     return PermissionManifest.fromJSON(format === 'yaml' ? yaml().parse(text) : JSON.parse(text));
   }

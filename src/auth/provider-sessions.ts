@@ -5,6 +5,8 @@ import { contextFromSession, identitySnapshot, SESSION_IDENTITY_KEY } from './se
 import { guard, SessionRefresh } from './session-refresh';
 import { SessionData, epochSeconds } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
+import type { AuthEvents } from './events/auth-events';
+import type { Logger } from '../logging/logger';
 
 export interface ProviderSessionsOptions {
   store: SessionStore;
@@ -14,6 +16,10 @@ export interface ProviderSessionsOptions {
   refreshBufferSeconds?: number;
   /** How long a session vouches for its token before the provider is asked again; default 300 s. */
   sessionTrustSeconds?: number;
+  /** Where `session:created`, `session:refreshed` and `session:refresh_failed` go. */
+  events?: AuthEvents;
+  /** Where a failing session store is logged. */
+  logger?: Logger;
 }
 
 /** A caller found through a session: who, and their own copy of the session. */
@@ -32,14 +38,20 @@ export class ProviderSessions {
   readonly store: SessionStore;
   private readonly trustSeconds: number;
   private readonly refresh: SessionRefresh;
+  private readonly events?: AuthEvents;
+  private readonly logger?: Logger;
 
   constructor(options: ProviderSessionsOptions) {
     this.store = options.store;
     this.trustSeconds = options.sessionTrustSeconds ?? 300;
+    this.events = options.events;
+    this.logger = options.logger;
     this.refresh = new SessionRefresh({
       store: options.store,
       autoRefresh: options.autoRefreshTokens ?? true,
       bufferSeconds: options.refreshBufferSeconds ?? 300,
+      events: options.events,
+      logger: options.logger,
     });
   }
 
@@ -48,7 +60,7 @@ export class ProviderSessions {
    * vouches for the token; `undefined` means ask the provider. An expired session is a refusal.
    */
   async find(token: string, routed: readonly AuthProvider[], requiredScopes: readonly string[]): Promise<SessionCaller | undefined> {
-    const found = await guard(() => this.store.findByAccessToken(token), routed[0]?.name ?? '');
+    const found = await guard(() => this.store.findByAccessToken(token), routed[0]?.name ?? '', this.logger);
     // The session must belong to a provider this request may use (never another provider's identity).
     const provider = found && routed.find((p) => p.name === found.provider);
     if (!found || !provider) return undefined;
@@ -61,7 +73,7 @@ export class ProviderSessions {
 
   /** Creates or renews the session of a caller `provider` has just verified `token` for. */
   async remember(auth: AuthContext, token: string, provider: AuthProvider, requiredScopes: readonly string[]): Promise<SessionData> {
-    const session = await guard(() => this.renew(auth, token), provider.name);
+    const session = await guard(() => this.renew(auth, token), provider.name, this.logger);
     return this.refresh.freshen(session, provider, requiredScopes);
   }
 
@@ -88,6 +100,7 @@ export class ProviderSessions {
       createdAt: existing?.createdAt,
     });
     await this.store.save(session);
+    this.events?.emit('session:created', { provider: auth.provider, userId: auth.userId });
     return session;
   }
 }

@@ -8,7 +8,9 @@ import type { SessionData } from '../session/session-data';
  * `Authorization: Bearer` / `X-API-Key` headers. Nothing here is trusted until a provider checks it.
  */
 export interface Credentials {
+  /** A bearer token (OAuth access token or JWT). */
   access_token?: string;
+  /** An API key. */
   api_key?: string;
   /** Optional hint naming the provider that should check these credentials. */
   provider?: string;
@@ -17,7 +19,9 @@ export interface Credentials {
 
 /** The outcome of `AuthProvider.authenticate` (the seed's shape, plus a machine-readable reason). */
 export interface AuthResult {
+  /** Whether the credentials were accepted. */
   success: boolean;
+  /** The caller, when accepted. */
   context?: AuthContext;
   /** A human-readable reason; never contains the token. */
   error?: string;
@@ -33,14 +37,21 @@ export interface AuthResult {
 
 /** How a provider describes itself to `AuthMetadata` / RFC 9728 metadata. */
 export interface ProviderDescription {
+  /** The provider's name. */
   name: string;
   /** 'oauth2' | 'jwt' | 'api-key' | … */
   type: string;
+  /** The `AuthFlowType`s a client can use to get credentials. */
   flows: string[];
+  /** Where users authorize (OAuth). */
   authorizationUrl?: string;
+  /** Where codes and refresh tokens are exchanged (OAuth). */
   tokenUrl?: string;
+  /** Scopes it can grant. */
   scopes?: string[];
+  /** Whether its tokens can be refreshed. */
   supportsRefresh?: boolean;
+  /** Whether it does PKCE. */
   supportsPkce?: boolean;
   /** Issuer identifier (JWT/OIDC), listed as an authorization server over HTTP. */
   issuer?: string;
@@ -50,6 +61,7 @@ export interface ProviderDescription {
 export interface AuthProvider {
   /** Stable name: `AuthContext.provider`, the `provider` hint, `@RequiresAuth('name')`. */
   readonly name: string;
+  /** Checks `credentials`; resolves to the caller or why not. Throwing counts as `provider_unavailable`. */
   authenticate(credentials: Credentials): Promise<AuthResult>;
   /** Which credential the provider reads; default `'bearer'` (`access_token`). */
   readonly credentialKind?: 'bearer' | 'api_key';
@@ -61,28 +73,44 @@ export interface AuthProvider {
   readonly audience?: string | readonly string[];
   /** For routing a JWT to the provider that trusts its `iss`. */
   acceptsIssuer?(issuer: string): boolean;
+  /** How the provider describes itself to `authMetadata()` and the HTTP metadata. */
   describe?(): ProviderDescription;
 }
 
 /** Token endpoint response, OAuth wire spelling (RFC 6749 §5.1). */
 export interface TokenResponse {
+  /** The access token. */
   access_token: string;
+  /** `Bearer`, as the provider spells it. */
   token_type: string;
+  /** A refresh token, when the provider issues one. */
   refresh_token?: string;
+  /** Seconds until the access token expires, when it does. */
   expires_in?: number;
+  /** The granted scopes, space- (or comma-) separated as the provider writes them. */
   scope?: string;
+  /** An OpenID Connect ID token. */
   id_token?: string;
   [key: string]: unknown;
 }
 
 /** A provider that can refresh tokens and send users to authorize (OAuth providers). */
 export interface RefreshingAuthProvider extends AuthProvider {
+  /** New tokens for a refresh token; rejects when the provider refuses it. */
   refreshAccessToken(refreshToken: string): Promise<TokenResponse>;
+  /** Where to send a user to (re-)authorize, with PKCE and a state bound to its verifier. */
   generateAuthorizationUrl(options?: {
     state?: string;
     scopes?: string[];
     extraParams?: Record<string, string>;
-  }): Promise<{ url: string; state: string; verifier: string }>;
+  }): Promise<{
+    /** Send the user's browser here. */
+    url: string;
+    /** The `state` the callback will carry. */
+    state: string;
+    /** The PKCE verifier for the code exchange; keep it server-side. */
+    verifier: string;
+  }>;
 }
 
 export function isRefreshingProvider(provider: AuthProvider): provider is RefreshingAuthProvider {

@@ -1,22 +1,54 @@
 import type { AuthContext } from './auth-context';
 
+/** A permission RBAC knows of. */
 export interface PermissionDefinition {
+  /** The permission (`files:read`, `files:*`, `*`). */
   name: string;
+  /** What it allows, for people. */
   description?: string;
 }
 
+/** A role and the permissions it grants. */
 export interface RoleDefinition {
+  /** The role. */
   name: string;
+  /** What it is for, for people. */
   description?: string;
+  /** The permissions it grants (wildcards allowed). */
   permissions: Set<string>;
 }
 
 /** `loadFromConfig` input: lists or maps, as written in JSON/YAML. */
 export interface RBACConfig {
-  permissions?: (string | PermissionDefinition)[] | Record<string, { description?: string }>;
+  /** Permissions: names, definitions, or a map of name to `{ description }`. */
+  permissions?:
+    | (string | PermissionDefinition)[]
+    | Record<
+        string,
+        {
+          /** What it allows. */
+          description?: string;
+        }
+      >;
+  /** Roles: a list of definitions, or a map of name to `{ description, permissions }`. */
   roles?:
-    | { name: string; description?: string; permissions?: string[] }[]
-    | Record<string, { description?: string; permissions?: string[] }>;
+    | {
+        /** The role. */
+        name: string;
+        /** What it is for. */
+        description?: string;
+        /** The permissions it grants. */
+        permissions?: string[];
+      }[]
+    | Record<
+        string,
+        {
+          /** What it is for. */
+          description?: string;
+          /** The permissions it grants. */
+          permissions?: string[];
+        }
+      >;
 }
 
 /**
@@ -30,15 +62,19 @@ export interface RBACConfig {
  * mcp.use(createAuthMiddleware({ provider, rbac }));
  */
 export class RBAC {
+  /** The roles, by name. */
   readonly roles = new Map<string, RoleDefinition>();
+  /** The permissions, by name. */
   readonly permissions = new Map<string, PermissionDefinition>();
 
+  /** Defines (or redefines) a permission. */
   definePermission(name: string, description?: string): PermissionDefinition {
     const permission = { name, description };
     this.permissions.set(name, permission);
     return permission;
   }
 
+  /** Defines a role, or adds permissions to an existing one. */
   defineRole(name: string, description?: string, permissions: string[] = []): RoleDefinition {
     const role = this.roles.get(name) ?? { name, description, permissions: new Set<string>() };
     role.description = description ?? role.description;
@@ -47,6 +83,7 @@ export class RBAC {
     return role;
   }
 
+  /** Grants `permission` to an existing role (defining the permission if needed). */
   assignPermissionToRole(role: string, permission: string): void {
     const definition = this.roles.get(role);
     if (!definition) throw new Error(`RBAC: unknown role "${role}"`);
@@ -68,6 +105,7 @@ export class RBAC {
     return auth.with({ permissions: [...auth.permissions, ...granted] });
   }
 
+  /** Adds the permissions and roles of a JSON/YAML configuration. */
   loadFromConfig(config: RBACConfig): this {
     const permissions = config.permissions ?? [];
     const permissionList = Array.isArray(permissions)
@@ -80,6 +118,7 @@ export class RBAC {
     return this;
   }
 
+  /** The configuration shape, as `loadFromConfig` reads it. */
   toJSON(): RBACConfig {
     return {
       permissions: [...this.permissions.values()],

@@ -19,9 +19,14 @@ import type { AuthProvider, Credentials } from './provider';
 import { isAuthProvider, ProviderRegistry } from './provider-registry';
 import { ProviderSessions } from './provider-sessions';
 import { AccessTable, AUTH_META_KEY, type TargetAccess } from './target-access';
+import { AuthEvents } from './events/auth-events';
+import { DecisionEvents } from './events/decision-events';
+import { consoleLogger, type Logger } from '../logging/logger';
+import { RedactingLogger } from '../logging/redacting-logger';
+import { useServerLogger } from '../logging/component-logger';
 
+/** What `tools/list` shows: every tool, or only those the caller may call. */
 export type ToolListing = 'all' | 'authorized';
-
 
 /** An installed auth middleware, resolved: its providers and the authenticator with its sessions. */
 interface Binding {
@@ -44,12 +49,25 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
   private readonly refNames = new Map<unknown, string>();
   private table?: AccessTable;
   private started = false;
+  /** Stores whose deletes are reported as `session:deleted`, and how to stop listening. */
+  private readonly watchedStores = new Map<SessionStore, () => void>();
+  /** The server's logger, redacted: everything the server logs goes through it. */
+  readonly logger: Logger;
+  /** `mcp.on()`: auth decisions, sessions and (authorization server) grants. */
+  readonly events: AuthEvents;
+  /** Reports each decided call as `auth:allowed` / `auth:denied`. */
+  readonly decisions: DecisionEvents;
 
   constructor(
     readonly container: DependencyContainer,
     private readonly targets: () => Iterable<Target>,
     readonly toolListing: ToolListing = 'all',
-  ) {}
+    private readonly userLogger: Logger = consoleLogger,
+  ) {
+    this.logger = new RedactingLogger(() => userLogger);
+    this.events = new AuthEvents(this.logger);
+    this.decisions = new DecisionEvents(this.events);
+  }
 
   /** `mcp.use(authMiddleware)`: the middleware's stage, run for every request. */
   install(config: AuthMiddlewareConfig): Middleware {
@@ -137,6 +155,12 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
     return config && { config, sessionStore: this.bindings.get(config)?.authenticator.sessions?.store };
   }
 
+  /** Stops listening to the session stores (`mcp.close()`). */
+  unwatchStores(): void {
+    for (const stop of this.watchedStores.values()) stop();
+    this.watchedStores.clear();
+  }
+
   /** The session stores in use, so `mcp.close()` can close them (a given store even if never started). */
   sessionStores(): SessionStore[] {
     const given = this.configs.map((c) => c.options.sessionStore);
@@ -190,10 +214,17 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
       if (config.credentialsKey !== CREDENTIALS_KEY && ctx.transport !== 'http') ctx.credentials = credentialsAt(ctx.params, config.credentialsKey);
       const { credentials } = ctx;
       if (!ctx.auth && credentials) {
-        return binding.authenticator.authenticate(credentials, binding.providers, config.requiredScopes).then((caller) => {
-          apply(ctx, caller);
-          return this.decideThen(ctx, binding, next);
-        });
+        return binding.authenticator.authenticate(credentials, binding.providers, config.requiredScopes).then(
+          (caller) => {
+            apply(ctx, caller);
+            return this.decideThen(ctx, binding, next);
+          },
+          (error: unknown) => {
+            // Refused before any call was decided (bad credentials on any request, a list included).
+            this.decisions.denied(ctx, undefined, error);
+            throw error;
+          },
+        );
       }
       return this.decideThen(ctx, binding, next);
     } catch (error) {
@@ -218,18 +249,31 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
     const named = access.providerName;
     if (access.requiresAuth && ctx.credentials && (!ctx.auth || (named !== undefined && ctx.auth.provider !== named))) {
       const binding = named !== undefined ? this.bindingFor(named) : (via ?? this.bindingFor(undefined));
-      return binding.authenticator.authenticate(ctx.credentials, this.candidates(binding, named), access.requiredScopes).then((caller) => {
-        apply(ctx, caller);
-        this.check(ctx, access);
-      });
+      return binding.authenticator.authenticate(ctx.credentials, this.candidates(binding, named), access.requiredScopes).then(
+        (caller) => {
+          apply(ctx, caller);
+          this.check(ctx, access);
+        },
+        (error: unknown) => {
+          this.decisions.denied(ctx, ctx.auth, error);
+          throw error;
+        },
+      );
     }
     this.check(ctx, access);
     return undefined;
   }
 
+  /** The one check of a call, reported once as `auth:allowed` or `auth:denied`. */
   private check(ctx: RequestContext, access: TargetAccess): void {
-    access.check(ctx.auth);
+    try {
+      access.check(ctx.auth);
+    } catch (error) {
+      this.decisions.denied(ctx, ctx.auth, error);
+      throw error;
+    }
     ctx[POLICY_ENFORCED] = true;
+    this.decisions.allowed(ctx, ctx.auth);
   }
 
   /** The middleware that owns the named provider (its sessions, RBAC), else the first one in use, else the default. */
@@ -271,6 +315,7 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
       config.requirement === AuthRequirement.NONE
         ? undefined
         : (options.sessionStore ?? (this.container.isRegistered(SESSION_STORE, true) ? this.container.resolve<SessionStore>(SESSION_STORE) : new MemorySessionStore()));
+    if (store) this.watchStore(store);
     const sessions =
       store &&
       new ProviderSessions({
@@ -278,6 +323,8 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
         autoRefreshTokens: config.autoRefreshTokens,
         refreshBufferSeconds: options.refreshBufferSeconds,
         sessionTrustSeconds: options.sessionTrustSeconds,
+        events: this.events,
+        logger: this.logger,
       });
     this.bindings.set(config, { config, providers, authenticator: new Authenticator({ rbac: config.rbac, manifest: this.manifests[0], sessions }) });
   }
@@ -285,7 +332,20 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
   private diSessions(): ProviderSessions | undefined {
     const withStore = this.configs.map((c) => this.bindings.get(c)?.authenticator.sessions).find((s) => s !== undefined);
     if (withStore) return withStore;
-    return this.container.isRegistered(SESSION_STORE, true) ? new ProviderSessions({ store: this.container.resolve<SessionStore>(SESSION_STORE) }) : undefined;
+    if (!this.container.isRegistered(SESSION_STORE, true)) return undefined;
+    const store = this.container.resolve<SessionStore>(SESSION_STORE);
+    this.watchStore(store);
+    return new ProviderSessions({ store, events: this.events, logger: this.logger });
+  }
+
+  /** A store in use logs through the server's logger (unless given its own) and reports its deletes. */
+  private watchStore(store: SessionStore): void {
+    if (this.watchedStores.has(store)) return;
+    useServerLogger(store, this.userLogger);
+    const stop = store.onChange?.((change) => {
+      if (change.type === 'deleted') this.events.emit('session:deleted', { provider: change.provider, userId: change.userId });
+    });
+    this.watchedStores.set(store, stop ?? (() => undefined));
   }
 
   private addManifest(manifest: PermissionManifest): void {

@@ -2,6 +2,8 @@ import { AuthenticationError, OAuthRequiredError } from './errors';
 import { isRefreshingProvider, type AuthProvider, type RefreshingAuthProvider } from './provider';
 import type { SessionData } from '../session/session-data';
 import type { SessionStore } from '../session/session-store';
+import type { AuthEvents } from './events/auth-events';
+import { describeError, type Logger } from '../logging/logger';
 
 /** How long a refused refresh waits for a rival's tokens to be stored (stores without a refresh lock). */
 const RIVAL_REFRESH_WAIT_MS = 1000;
@@ -14,6 +16,10 @@ export interface SessionRefreshOptions {
   /** Refresh when `needsRefresh(bufferSeconds)` (default true). */
   autoRefresh: boolean;
   bufferSeconds: number;
+  /** Where `session:refreshed` and `session:refresh_failed` go. */
+  events?: AuthEvents;
+  /** Where a failing session store is logged. */
+  logger?: Logger;
 }
 
 /**
@@ -39,6 +45,8 @@ export class SessionRefresh {
     if (!pending) {
       pending = this.refreshOnce(session, provider, requiredScopes).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
+      // Reported once per refresh, not once per caller waiting for it.
+      pending.catch((error: unknown) => this.reportFailure(session, error));
     }
     return (await pending).clone();
   }
@@ -50,7 +58,7 @@ export class SessionRefresh {
     // the lock themselves if it is released (or expires with a crashed holder) without them.
     const deadline = Date.now() + REFRESH_LOCK_TTL_MS + RIVAL_REFRESH_WAIT_MS;
     for (;;) {
-      const release = await guard(() => store.lockRefresh!(session.userId, session.provider, REFRESH_LOCK_TTL_MS), provider.name);
+      const release = await guard(() => store.lockRefresh!(session.userId, session.provider, REFRESH_LOCK_TTL_MS), provider.name, this.options.logger);
       if (release) {
         try {
           return await this.refreshHolding(session, provider, requiredScopes, true);
@@ -83,7 +91,18 @@ export class SessionRefresh {
       return this.afterFailedRefresh(error, current, provider, requiredScopes, !exclusive);
     }
     const update = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresIn: tokens.expires_in };
-    return guard(() => this.options.store.updateTokens(current.userId, update, current.provider), provider.name);
+    const refreshed = await guard(() => this.options.store.updateTokens(current.userId, update, current.provider), provider.name, this.options.logger);
+    this.options.events?.emit('session:refreshed', { provider: current.provider ?? '', userId: current.userId });
+    return refreshed;
+  }
+
+  private reportFailure(session: SessionData, error: unknown): void {
+    const unavailable = error instanceof AuthenticationError && error.reason === 'provider_unavailable';
+    this.options.events?.emit('session:refresh_failed', {
+      provider: session.provider ?? '',
+      userId: session.userId,
+      reason: unavailable ? 'provider_unavailable' : 'refused',
+    });
   }
 
   /**
@@ -134,16 +153,20 @@ export class SessionRefresh {
   }
 
   private load(session: SessionData, provider: AuthProvider): Promise<SessionData | null> {
-    return guard(() => this.options.store.load(session.userId, session.provider), provider.name);
+    return guard(() => this.options.store.load(session.userId, session.provider), provider.name, this.options.logger);
   }
 }
 
-/** A store that fails makes authentication fail closed, with a clear error and no token. */
-export async function guard<T>(operation: () => Promise<T>, providerName: string): Promise<T> {
+/**
+ * A store that fails makes authentication fail closed, with a clear error and no token; why it
+ * failed (Redis down, a wrong `encryptionKey`) is logged, since the client is only told it is unavailable.
+ */
+export async function guard<T>(operation: () => Promise<T>, providerName: string, logger?: Logger): Promise<T> {
   try {
     return await operation();
   } catch (error) {
     if (error instanceof AuthenticationError) throw error;
+    logger?.error({ provider: providerName, error: describeError(error) }, 'the session store failed');
     throw new AuthenticationError('The session store is unavailable', { reason: 'provider_unavailable', providers: [providerName] });
   }
 }

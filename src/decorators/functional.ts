@@ -4,9 +4,7 @@ import { assertNames } from './decorator-target';
 import type { AccessRule, ProviderRef } from '../metadata/access-policy';
 import { isEnforcedContext } from '../pipeline/tool-context';
 import { AuthenticationError } from '../auth/errors';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Handler = (...args: any[]) => unknown;
+import type { HandlerFn as Handler } from '../metadata/scanner';
 
 /**
  * Wraps a handler with an access rule, for `mcp.tool(name, opts, handler)`. The rule is compiled by

@@ -7,3 +7,4 @@ export * from './requires-role.decorator';
 export * from './requires-permission.decorator';
 export * from './public.decorator';
 export * from './functional';
+export type { ClassOrMethodDecorator } from './decorator-target';

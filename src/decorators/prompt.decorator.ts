@@ -4,14 +4,21 @@ import { assertMethod } from './decorator-target';
 import { PROMPT_METADATA } from './metadata-keys';
 import type { DtoClass, JsonObjectSchema } from './tool.decorator';
 
+/** One argument of a prompt, as `prompts/list` describes it. */
 export interface PromptArgumentSpec {
+  /** The argument's name. */
   name: string;
+  /** What it is, for the model and for people. */
   description?: string;
+  /** Whether it must be given. */
   required?: boolean;
 }
 
+/** Options of `@Prompt(name, options)` and `mcp.prompt()`. */
 export interface PromptOptions {
+  /** A display name. */
   title?: string;
+  /** What the prompt is for. */
   description?: string;
   /**
    * The arguments: a DTO class (validated like tool input), or a JSON Schema (arguments then reach
@@ -24,10 +31,13 @@ export interface PromptOptions {
   arguments?: PromptArgumentSpec[];
   /** Icons a client may show for the prompt. */
   icons?: Icon[];
+  /** `_meta` sent in `prompts/list`. */
   _meta?: Record<string, unknown>;
 }
 
+/** What `@Prompt` records on a method. */
 export interface PromptMetadata extends PromptOptions {
+  /** The prompt's name; default the method name. */
   name?: string;
 }
 

@@ -3,18 +3,25 @@ import type { Icon } from '@modelcontextprotocol/sdk/types.js';
 import { assertMethod } from './decorator-target';
 import { RESOURCE_METADATA } from './metadata-keys';
 
+/** Options of `@Resource(uri, options)` and `mcp.resource()`. */
 export interface ResourceOptions {
   /** Defaults to the method name. */
   name?: string;
+  /** A display name. */
   title?: string;
+  /** What the resource holds. */
   description?: string;
+  /** The content's MIME type. */
   mimeType?: string;
   /** Icons a client may show for the resource. */
   icons?: Icon[];
+  /** `_meta` sent in `resources/list`. */
   _meta?: Record<string, unknown>;
 }
 
+/** What `@Resource` records on a method. */
 export interface ResourceMetadata extends ResourceOptions {
+  /** The URI or RFC 6570 URI template. */
   uri: string;
 }
 

@@ -5,8 +5,11 @@ import { TOOL_METADATA } from './metadata-keys';
 
 /** A JSON Schema object for tool input (`type: 'object'`). */
 export interface JsonObjectSchema {
+  /** Always `'object'`: tool arguments are an object. */
   type: 'object';
+  /** The schema of each property. */
   properties?: Record<string, object>;
+  /** The properties that must be present. */
   required?: string[];
   [key: string]: unknown;
 }
@@ -15,10 +18,13 @@ export interface JsonObjectSchema {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type DtoClass = new (...args: any[]) => object;
 
+/** Options of `@Tool(options)` and `mcp.tool()`. */
 export interface ToolOptions {
   /** Defaults to the method name. */
   name?: string;
+  /** A display name. */
   title?: string;
+  /** What the tool does, for the model. */
   description?: string;
   /**
    * The input: a class-validator DTO class, or a plain JSON Schema object (arguments then reach
@@ -29,6 +35,7 @@ export interface ToolOptions {
   input?: DtoClass | JsonObjectSchema;
   /** JSON Schema of `structuredContent`, advertised as `outputSchema`. */
   outputSchema?: JsonObjectSchema;
+  /** MCP tool annotations (`readOnlyHint`, `destructiveHint`, …). */
   annotations?: ToolAnnotations;
   /** Icons a client may show for the tool (`src` is a URL or a `data:` URI). */
   icons?: Icon[];
@@ -37,6 +44,7 @@ export interface ToolOptions {
    * `tasks` capability, so clients call every tool as a plain request.
    */
   execution?: ToolExecution;
+  /** `_meta` sent in `tools/list`. */
   _meta?: Record<string, unknown>;
 }
 

@@ -11,8 +11,10 @@ import { StartupError } from '../startup-error';
 
 /* The scanner is the only code that reads decorator metadata: decorators write, this compiles. */
 
+/** A class `mcp.register()` takes: its `@Tool`, `@Resource` and `@Prompt` methods become targets. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Constructor = new (...args: any[]) => object;
+/** A handler of `mcp.tool()`, `mcp.resource()` or `mcp.prompt()`: `(input, ctx)` (resources: `(uri, variables, ctx)`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type HandlerFn = (...args: any[]) => unknown;
 

@@ -15,11 +15,13 @@ export type Middleware = (ctx: RequestContext, next: () => Promise<unknown>) => 
 
 /** A middleware object, e.g. `AuthEnforcementMiddleware`, that may also configure the server. */
 export interface MiddlewareObject {
+  /** Runs for every request, like a `Middleware` function. */
   handle: Middleware;
   /** Called once by `mcp.use()`, so the middleware can take part in HTTP auth, listings, etc. */
   onInstall?(server: unknown): void;
 }
 
+/** What `mcp.use()` takes: a middleware function or object. */
 export type MiddlewareLike = Middleware | MiddlewareObject;
 
 export function toMiddleware(middleware: MiddlewareLike): Middleware {

@@ -13,8 +13,10 @@ const NO_HEADERS: HeaderMap = Object.freeze({});
 /** How the request arrived. */
 export type TransportKind = 'stdio' | 'http' | 'in-memory' | 'custom';
 
+/** HTTP request headers, lower-cased names (empty on stdio and in memory). */
 export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
 
+/** What the server builds a `RequestContext` from (one per request; applications do not construct them). */
 export interface RequestContextInit {
   method: string;
   params: Record<string, unknown>;
@@ -38,9 +40,11 @@ export interface RequestContextInit {
  * caller's `AuthContext` (or `undefined`).
  */
 export class RequestContext {
+  /** The JSON-RPC method (`tools/call`, `tools/list`, …). */
   readonly method: string;
   /** The tool, resource or prompt addressed (for `tools/call`, `resources/read`, `prompts/get`). */
   target?: Target;
+  /** The request's params, credentials taken out. */
   readonly params: Record<string, unknown>;
   /** Credentials as the client sent them (unverified). */
   credentials?: Credentials;
@@ -48,12 +52,17 @@ export class RequestContext {
   auth?: AuthContext;
   /** The caller's OAuth provider session (their own copy), when a session store is in use. */
   session?: SessionData;
+  /** How the request arrived. */
   readonly transport: TransportKind;
+  /** The HTTP headers (empty on stdio and in memory). */
   readonly headers: HeaderMap;
+  /** Aborted when the client cancels or the connection closes. */
   readonly signal: AbortSignal;
+  /** The JSON-RPC id. */
   readonly requestId: RequestId;
   /** The MCP session id (stateful HTTP), when there is one. */
   readonly sessionId?: string;
+  /** Sends a notification tied to this request (progress, log messages). */
   readonly notify: RequestContextInit['notify'];
   /** Set once the call's access has been decided (by the HTTP gate, the auth middleware or the target stage). */
   [POLICY_ENFORCED] = false;
@@ -62,6 +71,7 @@ export class RequestContext {
   private _container?: DependencyContainer;
   private readonly parentContainer: DependencyContainer;
 
+  /** @internal The server builds one per request. */
   constructor(init: RequestContextInit) {
     this.method = init.method;
     this.params = init.params;

@@ -47,6 +47,7 @@ export interface ToolContext {
   readonly session?: SessionData;
   /** Aborted when the client cancels the request or the connection closes. */
   readonly signal: AbortSignal;
+  /** The JSON-RPC id of the request. */
   readonly requestId: RequestId;
   /** Request-scoped DI container (`AUTH_CONTEXT` registered). */
   readonly container: DependencyContainer;

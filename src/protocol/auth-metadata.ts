@@ -1,49 +1,84 @@
 import { AuthFlowType } from './auth-flow-type';
 import { AuthRequirement } from './auth-requirement';
 
+/** A provider as `AuthMetadata` describes it. */
 export interface AuthProviderMetadata {
+  /** The provider's name. */
   name: string;
   /** `oauth2`, `jwt`, `api-key`, … */
   type: string;
+  /** How a client can obtain credentials. */
   flows: AuthFlowType[];
+  /** Where users authorize (OAuth). */
   authorizationUrl?: string;
+  /** The token endpoint (OAuth). */
   tokenUrl?: string;
+  /** Scopes it can grant. */
   scopes?: string[];
+  /** Whether its tokens can be refreshed. */
   supportsRefresh?: boolean;
+  /** Whether it does PKCE. */
   supportsPkce?: boolean;
 }
 
+/** Options of `new AuthMetadata()`; every field has an empty or `false` default. */
 export interface AuthMetadataInit {
+  /** Whether calls need authentication; default `none`. */
   requirement?: AuthRequirement;
+  /** Whether each caller acts as themselves (not one shared identity). */
   supportsMultiUser?: boolean;
+  /** Whether the server refreshes provider tokens. */
   tokenRefreshEnabled?: boolean;
+  /** How sessions are kept, e.g. `server-side`. */
   sessionManagement?: string;
+  /** The providers a client can authenticate with. */
   providers?: AuthProviderMetadata[];
+  /** Scopes every call needs. */
   requiredScopes?: string[];
+  /** Scopes some calls need. */
   optionalScopes?: string[];
+  /** Permissions the server checks. */
   permissions?: string[];
+  /** Roles the server checks. */
   roles?: string[];
 }
 
 /** The seed's snake_case wire shape. */
 export interface AuthMetadataJSON {
+  /** `required`, `optional` or `none`. */
   requirement: AuthRequirement;
+  /** The providers, in wire spelling. */
   providers: {
+    /** The provider's name. */
     name: string;
+    /** `oauth2`, `jwt`, `api-key`, … */
     type: string;
+    /** How a client can obtain credentials. */
     flows: string[];
+    /** Where users authorize (OAuth). */
     authorization_url?: string;
+    /** The token endpoint (OAuth). */
     token_url?: string;
+    /** Scopes it can grant. */
     scopes: string[];
+    /** Whether its tokens can be refreshed. */
     supports_refresh: boolean;
+    /** Whether it does PKCE. */
     supports_pkce: boolean;
   }[];
+  /** Scopes every call needs. */
   required_scopes: string[];
+  /** Scopes some calls need. */
   optional_scopes: string[];
+  /** Permissions the server checks. */
   permissions: string[];
+  /** Roles the server checks. */
   roles: string[];
+  /** Whether each caller acts as themselves. */
   supports_multi_user: boolean;
+  /** Whether the server refreshes provider tokens. */
   token_refresh_enabled: boolean;
+  /** How sessions are kept. */
   session_management?: string;
 }
 
@@ -60,14 +95,23 @@ const REQUIREMENTS = new Set<string>(Object.values(AuthRequirement));
  * metadata.toJSON(); // { requirement: 'required', providers: [{ name: 'google', … }], … }
  */
 export class AuthMetadata {
+  /** Whether calls need authentication. */
   requirement: AuthRequirement;
+  /** Whether each caller acts as themselves. */
   supportsMultiUser: boolean;
+  /** Whether the server refreshes provider tokens. */
   tokenRefreshEnabled: boolean;
+  /** How sessions are kept, e.g. `server-side`. */
   sessionManagement?: string;
+  /** The providers a client can authenticate with. */
   readonly providers: AuthProviderMetadata[] = [];
+  /** Scopes every call needs. */
   readonly requiredScopes: string[] = [];
+  /** Scopes some calls need. */
   readonly optionalScopes: string[] = [];
+  /** Permissions the server checks. */
   readonly permissions: string[] = [];
+  /** Roles the server checks. */
   readonly roles: string[] = [];
 
   constructor(init: AuthMetadataInit = {}) {
@@ -82,6 +126,7 @@ export class AuthMetadata {
     for (const r of init.roles ?? []) this.addRole(r);
   }
 
+  /** Adds a provider, replacing one of the same name. */
   addProvider(provider: AuthProviderMetadata): this {
     const existing = this.providers.findIndex((p) => p.name === provider.name);
     if (existing >= 0) this.providers.splice(existing, 1, { ...provider });
@@ -89,28 +134,37 @@ export class AuthMetadata {
     return this;
   }
 
+  /** Adds a scope every call needs (once). */
   addRequiredScope(scope: string): this {
     addUnique(this.requiredScopes, scope);
     return this;
   }
 
+  /** Adds a scope some calls need (once). */
   addOptionalScope(scope: string): this {
     addUnique(this.optionalScopes, scope);
     return this;
   }
 
+  /** Adds a permission the server checks (once). */
   addPermission(permission: string): this {
     addUnique(this.permissions, permission);
     return this;
   }
 
+  /** Adds a role the server checks (once). */
   addRole(role: string): this {
     addUnique(this.roles, role);
     return this;
   }
 
   /** Problems with the metadata (empty when valid). */
-  validate(): { valid: boolean; errors: string[] } {
+  validate(): {
+    /** Whether there are no problems. */
+    valid: boolean;
+    /** Each problem, in words. */
+    errors: string[];
+  } {
     const errors: string[] = [];
     if (!REQUIREMENTS.has(this.requirement)) errors.push(`unknown requirement "${this.requirement}"`);
     if (this.requirement === AuthRequirement.REQUIRED && this.providers.length === 0) {
@@ -133,6 +187,7 @@ export class AuthMetadata {
     return { valid: errors.length === 0, errors };
   }
 
+  /** The seed's snake_case wire shape. */
   toJSON(): AuthMetadataJSON {
     return {
       requirement: this.requirement,
@@ -156,6 +211,7 @@ export class AuthMetadata {
     };
   }
 
+  /** Metadata from its wire shape (checked; `validate()` says what is wrong with it). */
   static fromJSON(json: AuthMetadataJSON): AuthMetadata {
     if (typeof json !== 'object' || json === null) throw new TypeError('auth metadata must be an object');
     return new AuthMetadata({

@@ -31,6 +31,8 @@ import { buildAuthMetadata } from '../auth/auth-metadata-builder';
 import { publicAccess } from '../decorators/functional';
 import { mountOAuthLogin, type ServerLoginOptions } from '../auth/oauth/server-login';
 import type { OAuthLoginFlow } from '../auth/oauth/oauth-login-flow';
+import type { AuthEventListener, AuthEventName } from '../auth/events/auth-event-map';
+import type { Logger } from '../logging/logger';
 import { mountAuthorizationServer } from '../auth/authorization-server/mount-authorization-server';
 import type { AuthorizationServer } from '../auth/authorization-server/authorization-server';
 import type { AuthorizationServerOptions } from '../auth/authorization-server/authorization-server-options';
@@ -50,6 +52,12 @@ export interface NextMCPOptions extends ServerDescription {
   toolListing?: ToolListing;
   /** Register the seed's `get_auth_metadata` tool, returning `authMetadata()`. */
   exposeAuthMetadata?: boolean;
+  /**
+   * Where the server logs, pino's shape (`debug/info/warn/error(fields, message)`); default the
+   * console. Everything the package logs goes through it, redacted; session stores the auth
+   * middleware uses log here too unless given their own `logger`.
+   */
+  logger?: Logger;
 }
 
 /** Options of `mcp.connect()`. */
@@ -73,9 +81,11 @@ const STATELESS_HTTP =
  * const { url } = await mcp.listen({ transport: 'http', port: 8080 });
  */
 export class NextMCP {
+  /** Where tool classes, providers and stores are resolved (`options.container`, else a child of tsyringe's root). */
   readonly container: DependencyContainer;
+  /** @internal The registered tools, resources and prompts. */
   readonly registry = new TargetRegistry();
-  /** The server's auth setup (providers, installed middleware, manifests, compiled access). */
+  /** @internal The server's auth setup (providers, installed middleware, manifests, compiled access, events). */
   readonly auth: ServerAuth;
 
   private readonly middlewares: Middleware[] = [];
@@ -98,12 +108,15 @@ export class NextMCP {
   private readonly callbackPaths = new Map<string, string>();
   private started = false;
 
-  constructor(readonly options: NextMCPOptions) {
+  constructor(
+    /** The options the server was created with. */
+    readonly options: NextMCPOptions,
+  ) {
     if (!options || typeof options.name !== 'string' || typeof options.version !== 'string') {
       throw new TypeError('new NextMCP({ name, version }) needs a name and a version');
     }
     this.container = options.container ?? rootContainer.createChildContainer();
-    this.auth = new ServerAuth(this.container, () => this.registry.all(), options.toolListing ?? 'all');
+    this.auth = new ServerAuth(this.container, () => this.registry.all(), options.toolListing ?? 'all', options.logger);
     this.pipeline = new RequestPipeline(this.container, () => this.middlewares, createEnforcementStage(this.auth));
     if (options.exposeAuthMetadata) {
       // The seed's discovery tool; public so clients can learn how to authenticate.
@@ -144,12 +157,14 @@ export class NextMCP {
     return this;
   }
 
+  /** Functional form of `@Resource`: `mcp.resource('notes://{id}', {}, async (uri, { id }, ctx) => …)`. */
   resource(uri: string, options: ResourceOptions, handler: HandlerFn): this {
     this.assertNotStarted('resource()');
     this.registry.add(scanResourceFunction(uri, options, handler));
     return this;
   }
 
+  /** Functional form of `@Prompt`: `mcp.prompt('review', {}, async (args, ctx) => …)`. */
   prompt(name: string, options: PromptOptions, handler: HandlerFn): this {
     this.assertNotStarted('prompt()');
     this.registry.add(scanPromptFunction(name, options, handler));
@@ -171,7 +186,7 @@ export class NextMCP {
   async connect(transport: Transport, options: ConnectOptions = {}): Promise<Listener> {
     this.start();
     const server = this.createProtocolServer(transport instanceof InMemoryTransport ? 'in-memory' : 'custom');
-    await server.connect(new CredentialDetachingTransport(transport, options.credentials));
+    await server.connect(new CredentialDetachingTransport(transport, givenCredentials(options.credentials)));
     return { close: () => server.close() };
   }
 
@@ -181,7 +196,7 @@ export class NextMCP {
     let listener: Listener;
     if (options.transport === 'stdio') {
       const server = this.createProtocolServer('stdio');
-      await server.connect(new StdioServerTransport(undefined, undefined, options.credentials));
+      await server.connect(new StdioServerTransport(undefined, undefined, givenCredentials(options.credentials)));
       listener = { close: () => server.close() };
     } else if (options.transport === 'http') {
       listener = await httpApp().startHttpListener(this.httpHost(), options);
@@ -222,6 +237,24 @@ export class NextMCP {
     return this.elicitations.complete(elicitationId);
   }
 
+  /**
+   * Listens to an auth event: `auth:allowed`, `auth:denied`, `session:created`, `session:refreshed`,
+   * `session:refresh_failed`, `session:deleted` (and the authorization server's `grant:issued`,
+   * `grant:revoked`). Listeners run after the decision and are never awaited; one that throws or
+   * hangs changes nothing for the request (its error is logged as a warning). No payload holds a
+   * token, code, secret or credential. Returns the function that removes the listener.
+   *
+   * @example
+   * const stop = mcp.on('auth:denied', ({ method, target, caller, reason, missingScopes }) => {
+   *   logger.info({ method, target, user: caller?.userId, reason, missingScopes }, 'refused');
+   * });
+   * mcp.on('session:refresh_failed', ({ provider, userId, reason }) => alerts.notify(`${provider}/${userId}: ${reason}`));
+   * stop(); // no more auth:denied events for this listener
+   */
+  on<E extends AuthEventName>(event: E, listener: AuthEventListener<E>): () => void {
+    return this.auth.events.on(event, listener);
+  }
+
   /** Runs `hook` on `close()` (e.g. to stop a session store's cleanup timer). */
   onClose(hook: () => unknown): void {
     this.closeHooks.push(hook);
@@ -233,6 +266,7 @@ export class NextMCP {
     closing.push(...[...this.connections].map((s) => s.close()));
     closing.push(...this.closeHooks.splice(0).map(async (hook) => hook()));
     closing.push(...this.auth.sessionStores().map((store) => store.close()));
+    this.auth.unwatchStores();
     this.listeners.clear();
     await Promise.allSettled(closing);
   }
@@ -343,4 +377,14 @@ export class NextMCP {
   private assertNotStarted(what: string): void {
     if (this.started) throw new StartupError(`${what} must be called before the server starts`);
   }
+}
+
+/**
+ * Default credentials as given, without empty values: `{ access_token: process.env.NOTES_TOKEN }`
+ * with the variable unset is no credentials (a call then needs authentication), not a malformed token.
+ */
+function givenCredentials(credentials: Credentials | undefined): Credentials | undefined {
+  if (!credentials) return undefined;
+  const present = Object.entries(credentials).filter(([, value]) => value !== undefined && value !== null && value !== '');
+  return present.some(([key]) => key !== 'provider') ? (Object.fromEntries(present) as Credentials) : undefined;
 }

@@ -1,7 +1,9 @@
 import { AmbiguousSessionError, SessionNotFoundError } from './errors';
 import { RetentionPolicy } from './retention';
 import { epochSeconds, SessionData } from './session-data';
-import type { SessionStore, StopCleanup, TokenUpdate } from './session-store';
+import type { SessionChangeListener, SessionStore, StopCleanup, TokenUpdate } from './session-store';
+import { describeError, type Logger } from '../logging/logger';
+import { componentLogger } from '../logging/component-logger';
 
 /** Options every store takes. */
 export interface SessionStoreOptions {
@@ -11,6 +13,11 @@ export interface SessionStoreOptions {
    * at once regardless.
    */
   retainExpiredSeconds?: number;
+  /**
+   * Where the store logs (cleanup failures, unreadable sessions set aside). Default: the logger of
+   * the `NextMCP` server whose auth middleware uses the store, else the console. Redacted either way.
+   */
+  logger?: Logger;
 }
 
 /** The slot a session occupies among one user's sessions: its provider name, `''` for none. */
@@ -35,11 +42,15 @@ export function applyTokenUpdate(session: SessionData, update: TokenUpdate, now:
  */
 export abstract class BaseSessionStore implements SessionStore {
   protected readonly retention: RetentionPolicy;
+  /** The store's logger (its `logger` option, else its server's, else the console), redacted. */
+  protected readonly logger: Logger;
   private readonly cleanupTimers = new Set<NodeJS.Timeout>();
   private readonly cleanupRuns = new Set<Promise<void>>();
+  private readonly changeListeners = new Set<SessionChangeListener>();
 
   protected constructor(options: SessionStoreOptions = {}) {
     this.retention = new RetentionPolicy(options.retainExpiredSeconds);
+    this.logger = componentLogger(this, options.logger);
   }
 
   abstract save(session: SessionData): Promise<void>;
@@ -64,6 +75,7 @@ export abstract class BaseSessionStore implements SessionStore {
     return this.onlySession(userId);
   }
 
+  /** Whether the identity has a session (any provider when none is named). */
   async exists(userId: string, provider?: string): Promise<boolean> {
     requireUserId(userId);
     requireProvider(provider);
@@ -75,7 +87,9 @@ export abstract class BaseSessionStore implements SessionStore {
     requireUserId(userId);
     requireProvider(provider);
     const slot = provider !== undefined ? providerSlot(provider) : await this.onlySlot(userId);
-    return slot === null ? false : this.removeSession(userId, slot);
+    if (slot === null || !(await this.removeSession(userId, slot))) return false;
+    this.reportDeleted(userId, slot);
+    return true;
   }
 
   async updateTokens(userId: string, update: TokenUpdate, provider?: string): Promise<SessionData> {
@@ -97,7 +111,7 @@ export abstract class BaseSessionStore implements SessionStore {
       const run = this.cleanupExpired()
         .then(
           () => undefined,
-          (error: unknown) => console.warn(`[nextmcp] session cleanup failed: ${describeError(error)}`),
+          (error: unknown) => this.logger.warn({ error: describeError(error) }, 'session cleanup failed'),
         )
         .finally(() => {
           running = undefined;
@@ -114,11 +128,32 @@ export abstract class BaseSessionStore implements SessionStore {
     };
   }
 
+  onChange(listener: SessionChangeListener): () => void {
+    if (typeof listener !== 'function') throw new TypeError('onChange() takes a function');
+    // A wrapper per subscription, so subscribing one function twice gives two independent subscriptions.
+    const subscription: SessionChangeListener = (change) => listener(change);
+    this.changeListeners.add(subscription);
+    return () => {
+      this.changeListeners.delete(subscription);
+    };
+  }
+
   async close(): Promise<void> {
     for (const timer of this.cleanupTimers) clearInterval(timer);
     this.cleanupTimers.clear();
     // A run in flight finishes before subclasses close their connections, instead of failing half-way.
     await Promise.all(this.cleanupRuns);
+  }
+
+  /** Tells `onChange` listeners that the session in (userId, slot) was removed. */
+  protected reportDeleted(userId: string, slot: string): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener({ type: 'deleted', userId, provider: slot });
+      } catch (error) {
+        this.logger.warn({ error: describeError(error) }, 'a session store onChange listener failed');
+      }
+    }
   }
 
   /** Whether the store should still hand out this session (not past its retention). */
@@ -188,9 +223,4 @@ function requireTokenUpdate(update: TokenUpdate): void {
   if (update.expiresIn !== undefined && (!Number.isFinite(update.expiresIn) || update.expiresIn < 0)) {
     throw new TypeError('update.expiresIn must be a finite number of seconds >= 0');
   }
-}
-
-/** Name and message only: ours never carry tokens, and a raw `cause` might. */
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 }

@@ -1,4 +1,5 @@
 import { CorruptSessionError } from './errors';
+import type { Logger } from '../logging/logger';
 
 /** What a store tells you when it sets aside a session it cannot read. Never contains a token. */
 export interface CorruptSessionReport {
@@ -10,20 +11,20 @@ export interface CorruptSessionReport {
   quarantinedAs?: string;
 }
 
+/** Told about each unreadable session a store set aside (`onCorrupt`). */
 export type CorruptSessionHandler = (report: CorruptSessionReport) => void;
 
-/** The default handler: one warning line. */
-export const warnAboutCorruptSession: CorruptSessionHandler = (report) => {
-  const moved = report.quarantinedAs ? `, moved to ${report.quarantinedAs}` : '';
-  console.warn(`[nextmcp] unreadable session at ${report.location}${moved}: ${report.reason}`);
-};
+/** The default handler: one warning on the store's logger. */
+export function warnAboutCorruptSession(logger: Logger): CorruptSessionHandler {
+  return (report) => logger.warn({ ...report }, 'unreadable session set aside');
+}
 
 /** Calls the handler; a throwing handler must not break the read that found the problem. */
-export function reportCorruptSession(handler: CorruptSessionHandler, report: CorruptSessionReport): void {
+export function reportCorruptSession(handler: CorruptSessionHandler, report: CorruptSessionReport, logger: Logger): void {
   try {
     handler(report);
   } catch {
-    warnAboutCorruptSession(report);
+    warnAboutCorruptSession(logger)(report);
   }
 }
 

@@ -23,6 +23,7 @@ export type SessionStoreErrorCode =
  * }
  */
 export class SessionStoreError extends Error {
+  /** Stable, to switch on (a subclass's kind, or `session_store_error`). */
   readonly code: SessionStoreErrorCode;
 
   constructor(message: string, code: SessionStoreErrorCode = 'session_store_error', options?: { cause?: unknown }) {
@@ -35,7 +36,9 @@ export class SessionStoreError extends Error {
 /** `updateTokens` (or another call that needs one) found no session for the identity. */
 export class SessionNotFoundError extends SessionStoreError {
   constructor(
+    /** The user id asked for. */
     readonly userId: string,
+    /** The provider asked for, if one was named. */
     readonly provider?: string,
   ) {
     super(`No session for user "${userId}"${provider === undefined ? '' : ` from provider "${provider}"`}`, 'session_not_found');
@@ -48,7 +51,9 @@ export class SessionNotFoundError extends SessionStoreError {
  */
 export class AmbiguousSessionError extends SessionStoreError {
   constructor(
+    /** The user id asked for. */
     readonly userId: string,
+    /** The providers the user has sessions from (`''` for a session saved without one). */
     readonly providers: readonly string[],
   ) {
     const names = providers.map((provider) => (provider === '' ? '(none)' : provider)).join(', ');

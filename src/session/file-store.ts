@@ -22,6 +22,7 @@ import {
   warnAboutCorruptSession,
 } from './corrupt-session-report';
 import type { EncryptionKey } from './encryption';
+import { describeError } from '../logging/logger';
 import { SessionFileLayout, type TokenPointer } from './file-layout';
 import type { SessionData } from './session-data';
 import { type SessionRecord, SessionRecordCodec } from './session-record';
@@ -30,7 +31,7 @@ import type { TokenUpdate } from './session-store';
 export interface FileSessionStoreOptions extends SessionStoreOptions {
   /** 32 bytes (Buffer, 64 hex characters or base64): sessions are AES-256-GCM encrypted at rest. */
   encryptionKey?: EncryptionKey;
-  /** Told about each unreadable session file after it is moved aside. Default: `console.warn`. */
+  /** Told about each unreadable session file after it is moved aside. Default: a warning on the store's `logger`. */
   onCorrupt?: CorruptSessionHandler;
 }
 
@@ -67,13 +68,14 @@ export class FileSessionStore extends BaseSessionStore {
     this.directory = resolve(directory);
     this.layout = new SessionFileLayout(this.directory);
     this.codec = new SessionRecordCodec(options.encryptionKey);
-    this.onCorrupt = options.onCorrupt ?? warnAboutCorruptSession;
+    this.onCorrupt = options.onCorrupt ?? warnAboutCorruptSession(this.logger);
     // Temp files a crash left behind go at start; another process's write in flight is younger than a minute.
     this.startupSweep = this.removeStaleTempFiles(Date.now()).catch((error: unknown) => {
-      console.warn(`[nextmcp] could not remove stale temp files in ${this.directory}: ${(error as Error).message}`);
+      this.logger.warn({ directory: this.directory, error: describeError(error) }, 'could not remove stale temp files');
     });
   }
 
+  /** Creates or replaces the session of (session.provider, session.userId). */
   async save(session: SessionData): Promise<void> {
     requireSavableSession(session);
     await this.prepare();
@@ -82,7 +84,7 @@ export class FileSessionStore extends BaseSessionStore {
     const pointer = this.layout.pointerTo(session.userId, slot);
     const previous = await this.readRecord(file);
     if (this.retention.isOver(session.expiresAt)) {
-      if (previous) await this.removeRecord(file, previous, pointer);
+      if (previous && (await this.removeRecord(file, previous, pointer))) this.reportDeleted(session.userId, slot);
       return;
     }
     await writeFileAtomic(file, this.codec.encode(session));
@@ -91,6 +93,7 @@ export class FileSessionStore extends BaseSessionStore {
     if (previous && previous.accessTokenHash !== tokenHash) await this.removeTokenEntry(previous.accessTokenHash, pointer);
   }
 
+  /** The session whose current access token is `token`, through the token-hash index. */
   async findByAccessToken(token: string): Promise<SessionData | null> {
     if (typeof token !== 'string' || token === '') return null;
     const tokenHash = hashToken(token);
@@ -101,20 +104,30 @@ export class FileSessionStore extends BaseSessionStore {
     return session && hashToken(session.accessToken) === tokenHash ? session : null;
   }
 
+  /** Distinct user ids with at least one session. */
   async listUsers(): Promise<string[]> {
     const userIds = await Promise.all((await this.userDirNames()).map((userHash) => this.userIdIn(userHash)));
     return userIds.filter((userId): userId is string => userId !== undefined);
   }
 
+  /** Removes every session; resolves to how many were removed. */
   async clearAll(): Promise<number> {
     let removed = 0;
+    const identities: SessionRecord[] = [];
     for (const userHash of await this.userDirNames()) {
-      removed += (await this.sessionFilesIn(userHash)).length;
+      const files = await this.sessionFilesIn(userHash);
+      removed += files.length;
+      // Headers only (no key needed): who was removed, for onChange listeners.
+      for (const file of files) {
+        const record = await this.readRecord(file);
+        if (record) identities.push(record);
+      }
       await rm(this.layout.userDirOf(userHash), { recursive: true, force: true });
     }
     for (const name of await listDirectory(this.layout.tokensDir)) {
       await rm(join(this.layout.tokensDir, name), { force: true });
     }
+    for (const record of identities) this.reportDeleted(record.userId, providerSlot(record.provider));
     return removed;
   }
 
@@ -126,7 +139,10 @@ export class FileSessionStore extends BaseSessionStore {
       for (const file of await this.sessionFilesIn(userHash)) {
         const record = await this.readRecord(file);
         if (record?.expiresAt !== undefined && record.expiresAt * 1000 <= now) {
-          if (await this.removeRecord(file, record, { user: userHash, slot: slotHashOf(file) })) removed += 1;
+          if (await this.removeRecord(file, record, { user: userHash, slot: slotHashOf(file) })) {
+            removed += 1;
+            this.reportDeleted(record.userId, providerSlot(record.provider));
+          }
         }
       }
       await removeStaleTempFiles(this.layout.userDirOf(userHash), now);
@@ -250,7 +266,7 @@ export class FileSessionStore extends BaseSessionStore {
       if (isErrorCode(error, 'ENOENT')) return; // another reader already moved it aside
       throw error;
     }
-    reportCorruptSession(this.onCorrupt, { location: file, reason, quarantinedAs });
+    reportCorruptSession(this.onCorrupt, { location: file, reason, quarantinedAs }, this.logger);
   }
 
   /** The user a directory belongs to, read from its first live session's header (no key needed). */

@@ -1,5 +1,5 @@
 export { SessionData, type SessionDataInit, type SessionJSON } from './session-data';
-export type { SessionStore, StopCleanup, TokenUpdate } from './session-store';
+export type { SessionStore, StopCleanup, TokenUpdate, SessionChange, SessionChangeListener } from './session-store';
 export type { SessionStoreOptions } from './base-session-store';
 export {
   AmbiguousSessionError,

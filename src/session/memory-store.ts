@@ -53,7 +53,9 @@ export class MemorySessionStore extends BaseSessionStore {
       max: maxSessions,
       // Every other removal goes through forget(); only an eviction happens behind our back.
       dispose: (session, key, reason) => {
-        if (reason === 'evict') this.unindex(key, session);
+        if (reason !== 'evict') return;
+        this.unindex(key, session);
+        this.reportDeleted(session.userId, providerSlot(session.provider));
       },
     });
   }
@@ -78,17 +80,21 @@ export class MemorySessionStore extends BaseSessionStore {
 
   async clearAll(): Promise<number> {
     const now = Date.now();
-    const removed = [...this.sessions.values()].filter((session) => !this.retention.isOver(session.expiresAt, now)).length;
+    const removed = [...this.sessions.values()].filter((session) => !this.retention.isOver(session.expiresAt, now));
     this.sessions.clear();
     this.slotsByUser.clear();
     this.keyByTokenHash.clear();
-    return removed;
+    for (const session of removed) this.reportDeleted(session.userId, providerSlot(session.provider));
+    return removed.length;
   }
 
   async cleanupExpired(): Promise<number> {
     const now = epochSeconds();
     const expired = [...this.sessions.values()].filter((session) => session.expiresAt !== undefined && now >= session.expiresAt);
-    for (const session of expired) this.forget(identityKey(session.userId, providerSlot(session.provider)));
+    for (const session of expired) {
+      const slot = providerSlot(session.provider);
+      if (this.forget(identityKey(session.userId, slot))) this.reportDeleted(session.userId, slot);
+    }
     return expired.length;
   }
 
@@ -118,8 +124,12 @@ export class MemorySessionStore extends BaseSessionStore {
   private put(session: SessionData): void {
     const slot = providerSlot(session.provider);
     const key = identityKey(session.userId, slot);
-    this.forget(key);
-    if (this.retention.isOver(session.expiresAt)) return;
+    const replaced = this.forget(key);
+    if (this.retention.isOver(session.expiresAt)) {
+      // Saving a session already past retention removes the identity's session.
+      if (replaced) this.reportDeleted(session.userId, slot);
+      return;
+    }
     this.sessions.set(key, deepFreeze(session.clone()));
     const slots = this.slotsByUser.get(session.userId) ?? new Set<string>();
     slots.add(slot);

@@ -1,6 +1,7 @@
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { SessionStoreError, SessionStoreUnavailableError } from './errors';
 
+/** An ioredis connection: a single node or a Cluster. */
 export type RedisClient = Redis | Cluster;
 
 /**

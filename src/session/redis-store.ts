@@ -45,7 +45,7 @@ export interface RedisSessionStoreOptions extends SessionStoreOptions {
   encryptionKey?: EncryptionKey;
   /** Bound on each round of calls to Redis; past it a call fails with `SessionStoreUnavailableError`. Default 2000. */
   commandTimeoutMs?: number;
-  /** Told about each unreadable session record after it is renamed aside. Default: `console.warn`. */
+  /** Told about each unreadable session record after it is renamed aside. Default: a warning on the store's `logger`. */
   onCorrupt?: CorruptSessionHandler;
 }
 
@@ -76,6 +76,7 @@ const MAX_UPDATE_ATTEMPTS = 50;
 export class RedisSessionStore extends BaseSessionStore {
   /** The connection, for sharing (e.g. with an OAuth state store). */
   readonly client: RedisClient;
+  /** The prefix of every key (`'nextmcp:'` by default). */
   readonly keyPrefix: string;
   private readonly ownsClient: boolean;
   private readonly keys: RedisSessionKeys;
@@ -92,23 +93,25 @@ export class RedisSessionStore extends BaseSessionStore {
     this.keyPrefix = options.keyPrefix ?? 'nextmcp:';
     this.keys = new RedisSessionKeys(this.keyPrefix);
     this.codec = new SessionRecordCodec(options.encryptionKey);
-    this.onCorrupt = options.onCorrupt ?? warnAboutCorruptSession;
+    this.onCorrupt = options.onCorrupt ?? warnAboutCorruptSession(this.logger);
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createRedisClient(options.url ?? DEFAULT_URL, timeoutMs);
     this.guard = new RedisCallGuard(this.client, timeoutMs);
   }
 
+  /** Creates or replaces the session of (session.provider, session.userId). */
   async save(session: SessionData): Promise<void> {
     requireSavableSession(session);
     const slot = providerSlot(session.provider);
     const ttlMs = this.retention.remainingMs(session.expiresAt);
     if (ttlMs !== undefined && ttlMs <= 0) {
-      await this.removeSession(session.userId, slot);
+      if (await this.removeSession(session.userId, slot)) this.reportDeleted(session.userId, slot);
       return;
     }
     await this.guard.run(() => this.writeRecord(session, { mode: 'set', expected: '', ttlMs }));
   }
 
+  /** The session whose current access token is `token`, through the token-hash index. */
   async findByAccessToken(token: string): Promise<SessionData | null> {
     if (typeof token !== 'string' || token === '') return null;
     const tokenHash = hashToken(token);
@@ -122,6 +125,7 @@ export class RedisSessionStore extends BaseSessionStore {
     });
   }
 
+  /** Distinct user ids with at least one session. */
   async listUsers(): Promise<string[]> {
     const users = new Set<string>();
     await this.forEachKey(this.keys.userIndexPattern, async (indexKey) => {
@@ -137,20 +141,27 @@ export class RedisSessionStore extends BaseSessionStore {
 
   /** Removes every session and index key under the prefix (other keys sharing the prefix stay). */
   async clearAll(): Promise<number> {
-    const sessions = new Set<string>();
+    const sessions = new Map<string, { userId: string; slot: string }>();
     const remove = async (key: string): Promise<void> => {
-      if ((await this.client.unlink(key)) > 0 && this.keys.parseSession(key)) sessions.add(key);
+      const parts = this.keys.parseSession(key);
+      if ((await this.client.unlink(key)) > 0 && parts) sessions.set(key, parts);
     };
     await this.forEachKey(this.keys.userKeysPattern, remove);
     await this.forEachKey(this.keys.tokenPattern, remove);
+    for (const { userId, slot } of sessions.values()) this.reportDeleted(userId, slot);
     return sessions.size;
   }
 
+  /** Removes sessions whose `expiresAt` has passed; resolves to how many. */
   async cleanupExpired(): Promise<number> {
     const nowMs = Date.now();
     let removed = 0;
     await this.forEachKey(this.keys.sessionPattern, async (key) => {
-      if (await this.removeIfExpired(key, nowMs)) removed += 1;
+      const parts = this.keys.parseSession(key);
+      if (parts && (await this.removeIfExpired(key, nowMs))) {
+        removed += 1;
+        this.reportDeleted(parts.userId, parts.slot);
+      }
     });
     return removed;
   }
@@ -178,6 +189,7 @@ export class RedisSessionStore extends BaseSessionStore {
     };
   }
 
+  /** Stops cleanup timers and quits the connection the store opened (never a `client` it was given). */
   override async close(): Promise<void> {
     await super.close();
     if (!this.ownsClient) return;
@@ -297,7 +309,7 @@ export class RedisSessionStore extends BaseSessionStore {
   private async quarantine(key: string, text: string, reason: string): Promise<void> {
     const quarantinedAs = this.keys.quarantine(key);
     if ((await this.evalString(RENAME_IF_EQUAL, [key, quarantinedAs], [text])) === '1') {
-      reportCorruptSession(this.onCorrupt, { location: key, reason, quarantinedAs });
+      reportCorruptSession(this.onCorrupt, { location: key, reason, quarantinedAs }, this.logger);
     }
   }
 

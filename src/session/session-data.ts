@@ -13,12 +13,15 @@ export interface SessionDataInit {
   userId: string;
   /** The provider's access token (for calling upstream APIs on the user's behalf). */
   accessToken: string;
+  /** The refresh token, when the provider issued one. */
   refreshToken?: string;
   /** Default `'Bearer'`. */
   tokenType?: string;
   /** When the access token expires; unknown when omitted (then it never "needs refresh"). */
   expiresAt?: number;
+  /** The scopes the provider granted. */
   scopes?: string[];
+  /** What the provider said about the user (login, email, …). */
   userInfo?: Record<string, unknown>;
   /** The provider's name (`'github'`, `'google'`, …); part of the session's identity. */
   provider?: string;
@@ -32,16 +35,27 @@ export interface SessionDataInit {
 
 /** The plain camelCase object `toJSON()` returns and `fromJSON()` reads. */
 export interface SessionJSON {
+  /** The provider's stable user id. */
   userId: string;
+  /** The provider's access token (for calling upstream APIs as the user). */
   accessToken: string;
+  /** The refresh token, when the provider issued one. */
   refreshToken?: string;
+  /** The token type, `'Bearer'` by default. */
   tokenType: string;
+  /** When the access token expires (epoch seconds); unknown when absent. */
   expiresAt?: number;
+  /** The scopes the provider granted. */
   scopes: string[];
+  /** What the provider said about the user (login, email, …). */
   userInfo: Record<string, unknown>;
+  /** The provider's name; part of the session's identity. */
   provider?: string;
+  /** Free-form application data; round-trips through every store. */
   metadata: Record<string, unknown>;
+  /** When the session was created (epoch seconds). */
   createdAt: number;
+  /** When it was last saved or its tokens replaced (epoch seconds). */
   updatedAt: number;
 }
 
@@ -62,16 +76,27 @@ export interface SessionJSON {
  * if (session.needsRefresh()) { … }
  */
 export class SessionData {
+  /** The provider's stable user id. */
   userId: string;
+  /** The provider's access token (for calling upstream APIs as the user). */
   accessToken: string;
+  /** The refresh token, when the provider issued one. */
   refreshToken?: string;
+  /** The token type, `'Bearer'` by default. */
   tokenType: string;
+  /** When the access token expires (epoch seconds); unknown when absent. */
   expiresAt?: number;
+  /** The scopes the provider granted. */
   scopes: string[];
+  /** What the provider said about the user (login, email, …). */
   userInfo: Record<string, unknown>;
+  /** The provider's name; part of the session's identity. */
   provider?: string;
+  /** Free-form application data; round-trips through every store. */
   metadata: Record<string, unknown>;
+  /** When the session was created (epoch seconds). */
   createdAt: number;
+  /** When it was last saved or its tokens replaced (epoch seconds). */
   updatedAt: number;
 
   constructor(init: SessionDataInit) {

@@ -2,6 +2,7 @@ import type { SessionData } from './session-data';
 
 /** New tokens from a refresh (or re-authorization) response. */
 export interface TokenUpdate {
+  /** The new access token. */
   accessToken: string;
   /** A rotated refresh token replaces the stored one; omitted keeps the stored one. */
   refreshToken?: string;
@@ -11,6 +12,22 @@ export interface TokenUpdate {
 
 /** Stops a timer started by `startCleanup`. Calling it twice is harmless. */
 export type StopCleanup = () => void;
+
+/**
+ * A change made through one store object, as `onChange` reports it. Today only deletes are
+ * reported; check `type`, as more kinds may be added.
+ */
+export interface SessionChange {
+  /** What happened: a session was removed. */
+  type: 'deleted';
+  /** The user id of the session. */
+  userId: string;
+  /** The session's provider; `''` for a session saved without one. */
+  provider: string;
+}
+
+/** Told about each change made through a store; see `SessionStore.onChange`. */
+export type SessionChangeListener = (change: SessionChange) => void;
 
 /**
  * Where sessions live. Every method is async. A session's identity is (provider, userId): github
@@ -42,6 +59,7 @@ export interface SessionStore {
   load(userId: string, provider?: string): Promise<SessionData | null>;
   /** Whether something was removed. */
   delete(userId: string, provider?: string): Promise<boolean>;
+  /** Whether the identity has a session (any provider when none is named). */
   exists(userId: string, provider?: string): Promise<boolean>;
   /** Distinct user ids that have at least one session. */
   listUsers(): Promise<string[]>;
@@ -63,7 +81,7 @@ export interface SessionStore {
   findByAccessToken(token: string): Promise<SessionData | null>;
   /**
    * Runs `cleanupExpired()` every `intervalMs` on an unref'd timer (it never keeps the process
-   * alive). Failures are reported with `console.warn` and do not stop the timer. `close()` stops it too.
+   * alive). Failures are logged as warnings and do not stop the timer. `close()` stops it too.
    */
   startCleanup(intervalMs: number): StopCleanup;
   /** Stops cleanup timers and releases connections the store opened itself. */
@@ -85,4 +103,21 @@ export interface SessionStore {
    * }
    */
   lockRefresh?(userId: string, provider: string | undefined, ttlMs: number): Promise<(() => Promise<void>) | null>;
+  /**
+   * Optional: calls `listener` after each session removed through this store object — by
+   * `delete`, `clearAll`, `cleanupExpired`, a `save` of a session already past retention, or (a
+   * bounded `MemorySessionStore`) an eviction — whoever called it, the application or the package.
+   * Sessions that lapse by themselves (past `retainExpiredSeconds`, a Redis TTL) and changes made
+   * by other processes are not reported. Resolves nothing and is not awaited; a listener that
+   * throws is logged and the store carries on. Returns a function that removes the listener.
+   * A `NextMCP` server subscribes to the stores its auth middleware uses to emit `session:deleted`.
+   *
+   * @example
+   * const stop = store.onChange?.((change) => {
+   *   if (change.type === 'deleted') audit.write({ event: 'logout', user: change.userId, provider: change.provider });
+   * });
+   * await store.delete('123', 'github'); // the listener hears { type: 'deleted', userId: '123', provider: 'github' }
+   * stop?.();
+   */
+  onChange?(listener: SessionChangeListener): () => void;
 }

@@ -5,17 +5,21 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Credentials } from '../auth/provider';
 import type { NextMCP } from '../server/next-mcp';
 
+/** Options of `connectTestClient()`. */
 export interface TestClientOptions {
   /** Sent with every request in `params._meta.auth`; can be changed later with `setCredentials`. */
   credentials?: Credentials;
+  /** The client's name in `initialize`. */
   name?: string;
 }
 
+/** What `connectTestClient()` resolves to. */
 export interface TestClient {
   /** A real SDK `Client` connected to the server in memory. */
   client: Client;
   /** Replaces the credentials sent with later requests (`undefined` sends none). */
   setCredentials(credentials: Credentials | undefined): void;
+  /** Closes the client and its connection to the server. */
   close(): Promise<void>;
 }
 

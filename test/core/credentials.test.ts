@@ -145,6 +145,17 @@ describe('default credentials of a connection', () => {
     expect(plain.structuredContent).toMatchObject({ credentials: { access_token: 'tok-default' }, meta: null });
     expect(own.structuredContent).toMatchObject({ credentials: { api_key: 'key-own' }, meta: null });
   });
+
+  it('without a value (an unset environment variable) are no credentials at all', async () => {
+    const mcp = credentialServer();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await mcp.connect(serverSide, { credentials: { access_token: undefined, provider: 'github' } });
+    const client = new Client({ name: 'unset', version: '1' });
+    await client.connect(clientSide);
+    const plain = await client.callTool({ name: 'credentials', arguments: {} });
+    await client.close();
+    expect(plain.structuredContent).toMatchObject({ credentials: null });
+  });
 });
 
 describe('default credentials on stdio', () => {

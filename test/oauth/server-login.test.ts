@@ -28,7 +28,6 @@ let mcp: NextMCP;
 let base: string;
 const store = new MemorySessionStore();
 
-
 class Tools {
   @Tool() @RequiresAuth('github') repos(_a: unknown, { auth, session }: ToolContext) {
     return { github: auth!.username, upstreamToken: session?.accessToken === undefined ? 'none' : 'present' };

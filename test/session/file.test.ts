@@ -11,7 +11,7 @@ import {
   type FileSessionStoreOptions,
   SessionDecryptionError,
 } from '../../src/session';
-import { describeSessionStoreContract, makeSession } from './store-contract';
+import { describeSessionStoreContract, makeSession, recordingLogger } from './store-contract';
 
 let root: string;
 beforeAll(async () => {
@@ -192,6 +192,22 @@ describe('FileSessionStore on disk', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it("warns on the store's logger when given one, without the token", async () => {
+    const directory = newDirectory();
+    const logger = recordingLogger();
+    const store = storeIn(directory, { logger });
+    await store.save(makeSession({ accessToken: 'logged-secret-token' }));
+    const [file] = sessionFiles(await walk(directory));
+    await writeFile(file, '{"accessToken":"logged-secret-token"}');
+
+    await expect(store.load('user-1', 'github')).resolves.toBeNull();
+
+    expect(logger.lines).toEqual([
+      { level: 'warn', message: 'unreadable session set aside', fields: expect.objectContaining({ location: file, quarantinedAs: expect.stringMatching(/\.corrupt$/) }) },
+    ]);
+    expect(JSON.stringify(logger.lines)).not.toContain('logged-secret-token');
   });
 
   it('quarantines an encrypted file whose ciphertext was altered', async () => {

@@ -47,6 +47,17 @@ describe('MemorySessionStore with maxSessions', () => {
     expect((await store.listUsers()).sort()).toEqual(['a', 'c']);
   });
 
+  it('reports an eviction through onChange', async () => {
+    const store = new MemorySessionStore({ maxSessions: 1 });
+    const changes: unknown[] = [];
+    store.onChange((change) => changes.push(change));
+    await store.save(makeSession({ userId: 'first', provider: 'google' }));
+
+    await store.save(makeSession({ userId: 'second' }));
+
+    expect(changes).toEqual([{ type: 'deleted', userId: 'first', provider: 'google' }]);
+  });
+
   it('refuses a bound that is not a positive integer', () => {
     expect(() => new MemorySessionStore({ maxSessions: 0 })).toThrow(RangeError);
     expect(() => new MemorySessionStore({ maxSessions: 1.5 })).toThrow(RangeError);

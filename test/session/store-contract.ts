@@ -2,14 +2,24 @@ import { epochSeconds } from '../../src/session/session-data';
 import {
   AmbiguousSessionError,
   SessionData,
+  type SessionChange,
   type SessionDataInit,
   SessionNotFoundError,
   type SessionStore,
+  type SessionStoreOptions,
 } from '../../src/session';
+import type { Logger } from '../../src';
 
 /** How the contract gets a fresh, empty store of the kind under test. */
 export interface StoreFactory {
-  create(options?: { retainExpiredSeconds?: number }): SessionStore | Promise<SessionStore>;
+  create(options?: SessionStoreOptions): SessionStore | Promise<SessionStore>;
+}
+
+/** A logger that keeps what it is given, per level. */
+export function recordingLogger(): Logger & { lines: { level: string; fields: Record<string, unknown>; message: string }[] } {
+  const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+  const at = (level: string) => (fields: Record<string, unknown>, message: string) => void lines.push({ level, fields, message });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export function makeSession(overrides: Partial<SessionDataInit> = {}): SessionData {
@@ -44,7 +54,7 @@ export function describeSessionStoreContract(name: string, factory: StoreFactory
     const opened: SessionStore[] = [];
     let store: SessionStore;
 
-    async function open(options?: { retainExpiredSeconds?: number }): Promise<SessionStore> {
+    async function open(options?: SessionStoreOptions): Promise<SessionStore> {
       const created = await factory.create(options);
       opened.push(created);
       return created;
@@ -276,6 +286,61 @@ export function describeSessionStoreContract(name: string, factory: StoreFactory
       await expect(store.listUsers()).resolves.toEqual([]);
       for (const session of sessions) await expect(store.findByAccessToken(session.accessToken)).resolves.toBeNull();
       await expect(store.clearAll()).resolves.toBe(0);
+    });
+
+    it('reports each removal through onChange, whoever removes it, and nothing else', async () => {
+      const changes: SessionChange[] = [];
+      const stop = store.onChange!((change) => changes.push(change));
+      const github = makeSession({ userId: 'a', provider: 'github' });
+      const google = makeSession({ userId: 'b', provider: 'google' });
+      const expired = makeSession({ userId: 'c', provider: undefined, expiresAt: epochSeconds() - 10 });
+      for (const session of [github, google, expired]) await store.save(session);
+      await store.updateTokens('b', { accessToken: 'rotated-access' }, 'google');
+      expect(changes).toEqual([]);
+
+      await store.delete('a', 'github');
+      await store.delete('a', 'github'); // nothing left to remove: nothing reported
+      expect(changes).toEqual([{ type: 'deleted', userId: 'a', provider: 'github' }]);
+      await store.cleanupExpired();
+      expect(changes[1]).toEqual({ type: 'deleted', userId: 'c', provider: '' });
+      await store.clearAll();
+      expect(changes.slice(2)).toEqual([{ type: 'deleted', userId: 'b', provider: 'google' }]);
+
+      stop();
+      stop();
+      await store.save(github);
+      await store.delete('a');
+      expect(changes).toHaveLength(3);
+    });
+
+    it('reports a save past retention as the removal of the session it replaces', async () => {
+      const short = await open({ retainExpiredSeconds: 60 });
+      const changes: SessionChange[] = [];
+      short.onChange!((change) => changes.push(change));
+      await short.save(makeSession({ userId: 'gone' }));
+
+      await short.save(makeSession({ userId: 'gone', expiresAt: epochSeconds() - 120 }));
+      await short.save(makeSession({ userId: 'never-stored', expiresAt: epochSeconds() - 120 }));
+
+      expect(changes).toEqual([{ type: 'deleted', userId: 'gone', provider: 'github' }]);
+      await expect(short.load('gone')).resolves.toBeNull();
+    });
+
+    it('logs an onChange listener that throws, and removes the session all the same', async () => {
+      const logger = recordingLogger();
+      const logged = await open({ logger });
+      const heard: SessionChange[] = [];
+      logged.onChange!(() => {
+        throw new Error('listener broke');
+      });
+      logged.onChange!((change) => heard.push(change));
+      await logged.save(makeSession({ userId: 'x' }));
+
+      await expect(logged.delete('x', 'github')).resolves.toBe(true);
+
+      await expect(logged.exists('x')).resolves.toBe(false);
+      expect(heard).toHaveLength(1);
+      expect(logger.lines).toEqual([{ level: 'warn', fields: { error: 'Error: listener broke' }, message: 'a session store onChange listener failed' }]);
     });
 
     it('runs cleanup on an unref\'d timer until stopped', async () => {

@@ -11,6 +11,7 @@ import { presentedCredential } from '../credential-routing';
 import { bearerChallenge } from './bearer-challenge';
 import { InvalidAuthRequestError, readHttpCredentials } from './http-credentials';
 import type { ProtectedResourceMetadata } from './protected-resource-metadata';
+import type { DecidedRequest } from '../events/decision-events';
 
 interface RequestMessage {
   method: string;
@@ -41,36 +42,51 @@ export class HttpAuthGate implements HttpAdmission {
       throw new InvalidAuthRequestError('Send credentials in the Authorization (or X-API-Key) header, not in the message body');
     }
     try {
-      return await this.decide(messages.filter(isRequestMessage), credentials, resource);
+      return await this.decide(messages.filter(isRequestMessage), credentials, resource, req.method ?? 'POST');
     } catch (error) {
       if (credentials && error instanceof Error) this.tokenSent.add(error);
       throw error;
     }
   }
 
-  private async decide(requests: RequestMessage[], credentials: Credentials | undefined, resource: ResourceInfo): Promise<AdmittedRequest> {
+  /**
+   * Authenticates once and decides each targeted call; every call decided here is reported once
+   * (`auth:allowed`/`auth:denied`), and a refusal before any call was decided is reported for each
+   * request (with its HTTP method when the request carries no JSON-RPC message).
+   */
+  private async decide(requests: RequestMessage[], credentials: Credentials | undefined, resource: ResourceInfo, httpMethod: string): Promise<AdmittedRequest> {
+    const calls: DecidedRequest[] = requests.map((r) => ({ method: r.method, target: this.registry.targetOf(r.method, r.params), transport: 'http' }));
     const credential = credentials && presentedCredential(credentials);
     const token = credential?.kind === 'bearer' ? credential.value : '';
     // With no provider configured, credentials are passed on unverified (as ctx.credentials) for
     // the application's own middleware; nothing here can check them.
     const checkable = credentials && this.auth.providerNames().length > 0 ? credentials : undefined;
-    let caller = checkable ? await this.authenticate(checkable, undefined, resource) : undefined;
-    const required = this.auth.requiredMiddleware;
-    if (!caller && required) {
-      throw new AuthenticationError('Authentication required', { providers: this.auth.providerNames(), requiredScopes: required.requiredScopes });
-    }
+    let caller: Caller | undefined;
+    let deciding: DecidedRequest | undefined;
     const decided = new Set<Target>();
-    for (const request of requests) {
-      const target = this.registry.targetOf(request.method, request.params);
-      if (!target) continue;
-      const access = this.auth.accessOf(target);
-      const named = access.providerName;
-      if (access.requiresAuth && checkable && named !== undefined && caller?.auth.provider !== named) {
-        caller = await this.authenticate(checkable, named, resource);
+    try {
+      caller = checkable ? await this.authenticate(checkable, undefined, resource) : undefined;
+      const required = this.auth.requiredMiddleware;
+      if (!caller && required) {
+        throw new AuthenticationError('Authentication required', { providers: this.auth.providerNames(), requiredScopes: required.requiredScopes });
       }
-      access.check(caller?.auth);
-      decided.add(target);
+      for (const call of calls) {
+        if (!call.target) continue;
+        deciding = call;
+        const access = this.auth.accessOf(call.target);
+        const named = access.providerName;
+        if (access.requiresAuth && checkable && named !== undefined && caller?.auth.provider !== named) {
+          caller = await this.authenticate(checkable, named, resource);
+        }
+        access.check(caller?.auth);
+        decided.add(call.target);
+      }
+    } catch (error) {
+      const refused = deciding ? [deciding] : calls.length > 0 ? calls : [{ method: httpMethod, target: undefined, transport: 'http' as const }];
+      for (const call of refused) this.auth.decisions.denied(call, caller?.auth, error);
+      throw error;
     }
+    for (const call of calls) if (call.target) this.auth.decisions.allowed(call, caller?.auth);
     return { credentials, auth: caller?.auth, session: caller?.session, decided, token };
   }
 

@@ -14,6 +14,7 @@ export interface GitHubRoleMapping {
 
 /** The memberships GitHub reported for a user (lower-cased). */
 export interface GitHubMemberships {
+  /** Organization logins. */
   orgs: string[];
   /** `org-login/team-slug` */
   teams: string[];

@@ -4,6 +4,8 @@ export { StateCollisionError } from './oauth-state-store';
 export * from './memory-oauth-state-store';
 export * from './redis-oauth-state-store';
 export { OAuthProviderError, OAuthStateError, RedirectNotAllowedError, OAuthCallbackError } from './oauth-errors';
+export type { OAuthProviderErrorOptions, ProviderFailureReason } from './oauth-errors';
+export type { LoginPageContent } from './login-page';
 export * from './oauth-login-flow';
 export { createOAuthRoutes, type OAuthRoutesOptions, type OAuthRouteHandler } from './oauth-routes';
 export type { GitHubRoleMapping, GitHubMemberships } from './github-role-mapping';

@@ -1,6 +1,8 @@
 /** The small HTML page shown in the browser at the end of a login. */
 export interface LoginPageContent {
+  /** The page title and heading. */
   title: string;
+  /** The text under it. */
   message: string;
   /** Shown as a copyable block (e.g. the access token for an MCP client's configuration). */
   code?: string;

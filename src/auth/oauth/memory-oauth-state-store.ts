@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { hashToken } from '../token-hash';
 import { StateCollisionError, type OAuthStateStore, type PendingAuthorization } from './oauth-state-store';
 
+/** Options of `new MemoryOAuthStateStore()`. */
 export interface MemoryOAuthStateStoreOptions {
   /**
    * Most pending authorizations kept at once (default 10 000). The least recently created are

@@ -3,13 +3,16 @@ import { AuthenticationError } from '../errors';
 /** An OAuth `error` code is short and plain; anything else is not echoed (it could carry input). */
 const ERROR_CODE_PATTERN = /^[A-Za-z0-9_.\-]{1,64}$/;
 
+/** How a provider failure reaches the client: a bad token, or an outage (HTTP 503). */
 export type ProviderFailureReason = 'invalid_token' | 'provider_unavailable';
 
+/** Options of `new OAuthProviderError()`. */
 export interface OAuthProviderErrorOptions {
   /** Provider `name` (`'github'`, `'google'`, …). */
   provider: string;
   /** What was called, for the message: `'token endpoint'`, `'GET /user'`, … */
   operation: string;
+  /** `data.error` of the refusal. */
   reason: ProviderFailureReason;
   /** HTTP status the provider answered with, when it answered. */
   status?: number;
@@ -25,8 +28,11 @@ export interface OAuthProviderErrorOptions {
  * the response body.
  */
 export class OAuthProviderError extends AuthenticationError {
+  /** The provider's name. */
   readonly provider: string;
+  /** The HTTP status the provider answered with, when it answered. */
   readonly status?: number;
+  /** The provider's OAuth `error` code, when it is a plain one. */
   readonly providerError?: string;
 
   constructor(options: OAuthProviderErrorOptions) {

@@ -5,6 +5,7 @@ import { OAuthCallbackError, OAuthStateError, RedirectNotAllowedError } from './
 import type { OAuthProvider } from './oauth-provider';
 import { createOAuthState } from './pkce';
 
+/** Options of `new OAuthLoginFlow()`. */
 export interface OAuthLoginFlowOptions {
   /** The providers users may log in with; names must be unique. */
   providers: OAuthProvider[];
@@ -19,6 +20,7 @@ export interface OAuthLoginFlowOptions {
   allowedReturnUrls?: string[];
 }
 
+/** Options of `flow.begin()`. */
 export interface BeginLoginOptions {
   /** Scopes to request; default the provider's. */
   scopes?: string[];
@@ -30,11 +32,13 @@ export interface BeginLoginOptions {
   extraParams?: Record<string, string>;
 }
 
+/** A started login: where to send the browser, and the state to bind to it. */
 export interface BegunLogin {
   /** Send the user's browser here. */
   url: string;
   /** The state value the callback will carry (bind it to the browser, e.g. in a cookie). */
   state: string;
+  /** The provider the login is with. */
   provider: OAuthProvider;
   /** The callback URL used (one of the allowed ones). */
   redirectUri: string;
@@ -42,8 +46,11 @@ export interface BegunLogin {
 
 /** A finished login: who logged in, with which provider, and their tokens. */
 export interface OAuthLoginResult {
+  /** The provider the user logged in with. */
   provider: OAuthProvider;
+  /** The provider's token response (access token, refresh token, expiry). */
   token: TokenResponse;
+  /** Who logged in, as the provider verified them. */
   authContext: AuthContext;
   /** The `returnTo` given to `begin()`, already checked against the allow-list. */
   returnTo?: string;
@@ -102,6 +109,7 @@ export class OAuthLoginFlow {
     return [...this.providers.keys()];
   }
 
+  /** The provider of that name, if users can log in with it. */
   getProvider(name: string): OAuthProvider | undefined {
     return this.providers.get(name);
   }

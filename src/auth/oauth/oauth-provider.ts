@@ -16,6 +16,7 @@ import { TokenEndpoint } from './token-endpoint';
 
 /** Options every OAuth provider takes. */
 export interface OAuthClientOptions {
+  /** The OAuth client id registered with the provider. */
   clientId: string;
   /** Omit for a public client (PKCE only). */
   clientSecret?: string;
@@ -43,8 +44,11 @@ export interface OAuthClientOptions {
 
 /** What a concrete provider fixes about itself. */
 export interface OAuthProviderConfig extends OAuthClientOptions {
+  /** `AuthContext.provider` and the routing name. */
   name: string;
+  /** The provider's authorization endpoint. */
   authorizationUrl: string;
+  /** The provider's token endpoint. */
   tokenUrl: string;
   /** Added to every authorization URL (e.g. Google's `access_type=offline`). Callers' `extraParams` win. */
   authorizationParams?: Record<string, string>;
@@ -52,9 +56,11 @@ export interface OAuthProviderConfig extends OAuthClientOptions {
   clientAuthentication?: 'header' | 'body';
 }
 
+/** Options of `generateAuthorizationUrl()`. */
 export interface AuthorizationUrlOptions {
   /** Your own state value; must be unguessable and unique. Default: 256 random bits. */
   state?: string;
+  /** Scopes to ask for; default the provider's `scopes`. */
   scopes?: string[];
   /** More query parameters (`login_hint`, `prompt`, …). Cannot replace the PKCE, state or client parameters. */
   extraParams?: Record<string, string>;
@@ -64,9 +70,11 @@ export interface AuthorizationUrlOptions {
   returnTo?: string;
 }
 
+/** What `generateAuthorizationUrl()` resolves to. */
 export interface AuthorizationRequest {
   /** Send the user here. */
   url: string;
+  /** The `state` the callback will carry. */
   state: string;
   /** The PKCE verifier (also kept in the state store; needed only by callers that keep their own). */
   verifier: string;
@@ -74,7 +82,9 @@ export interface AuthorizationRequest {
 
 /** A code exchanged at the token endpoint, with what was stored when the user left. */
 export interface RedeemedAuthorization {
+  /** The token endpoint's answer. */
   token: TokenResponse;
+  /** What was stored with the state when the user left (verifier, redirect URI, `returnTo`). */
   authorization: PendingAuthorization;
 }
 
@@ -115,11 +125,17 @@ const RESERVED_PARAMS = new Set([
  * const token = await acme.exchangeCodeForToken(code, state);
  */
 export abstract class OAuthProvider implements RefreshingAuthProvider {
+  /** `AuthContext.provider` and the routing name. */
   readonly name: string;
+  /** The OAuth client id. */
   readonly clientId: string;
+  /** The default callback of authorization URLs. */
   readonly redirectUri?: string;
+  /** The default scopes of authorization URLs. */
   readonly scopes: readonly string[];
+  /** The authorization endpoint. */
   readonly authorizationUrl: string;
+  /** The token endpoint. */
   readonly tokenUrl: string;
   readonly credentialKind = 'bearer' as const;
   protected readonly timeoutMs: number;
@@ -263,6 +279,7 @@ export abstract class OAuthProvider implements RefreshingAuthProvider {
     }
   }
 
+  /** Flows, endpoints and scopes, for `authMetadata()`. */
   describe(): ProviderDescription {
     return {
       name: this.name,
@@ -280,6 +297,7 @@ export abstract class OAuthProvider implements RefreshingAuthProvider {
   abstract getUserInfo(accessToken: string): Promise<Record<string, unknown>>;
   /** The provider's stable user id, as a string. */
   abstract extractUserId(userInfo: Record<string, unknown>): string;
+  /** A display name from the profile (login, email), if it has one. */
   abstract extractUsername(userInfo: Record<string, unknown>): string | undefined;
 
   /**

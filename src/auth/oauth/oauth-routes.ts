@@ -5,6 +5,7 @@ import { renderLoginPage, type LoginPageContent } from './login-page';
 import { OAuthCallbackError, RedirectNotAllowedError } from './oauth-errors';
 import type { OAuthLoginFlow, OAuthLoginResult } from './oauth-login-flow';
 
+/** Options of `createOAuthRoutes(flow, options)`. */
 export interface OAuthRoutesOptions {
   /**
    * Called after a successful login, before the browser gets its answer: create the session here.

@@ -16,6 +16,7 @@ const STATE_STORE_ERRORS: RedisFailureErrors = {
   },
 };
 
+/** Options of `new RedisOAuthStateStore()`. */
 export interface RedisOAuthStateStoreOptions {
   /**
    * An existing connection, e.g. `RedisSessionStore.client`, so login state shares the session
@@ -42,6 +43,7 @@ export interface RedisOAuthStateStoreOptions {
  * const google = new GoogleOAuthProvider({ clientId, clientSecret, stateStore });
  */
 export class RedisOAuthStateStore implements OAuthStateStore {
+  /** The connection in use (given, or opened from `url`). */
   readonly client: Redis | Cluster;
   private readonly ownsClient: boolean;
   private readonly keyPrefix: string;

@@ -10,6 +10,7 @@ import { OAuthLoginFlow, type OAuthLoginFlowOptions, type OAuthLoginResult } fro
 import type { OAuthProvider } from './oauth-provider';
 import { createOAuthRoutes } from './oauth-routes';
 
+/** Options of `mcp.enableOAuthLogin()`. */
 export interface ServerLoginOptions extends Omit<OAuthLoginFlowOptions, 'providers'> {
   /** The providers users may log in with (GitHub, Google, …). */
   providers: OAuthProvider[];
@@ -55,7 +56,10 @@ export function mountOAuthLogin(host: LoginHost, options: ServerLoginOptions): O
     createOAuthRoutes(flow, {
       authorizePath,
       callbackPath,
-      onLogin: (result) => store().save(sessionFromLogin(result)),
+      onLogin: async (result) => {
+        await store().save(sessionFromLogin(result));
+        host.auth.events.emit('session:created', { provider: result.provider.name, userId: result.authContext.userId });
+      },
       renderSuccess: (result) => ({
         title: 'Signed in',
         message: `Signed in with ${result.provider.name} as ${result.authContext.username ?? result.authContext.userId}.` +

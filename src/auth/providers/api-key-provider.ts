@@ -6,11 +6,17 @@ import { grantList } from './grant-list';
 
 /** Who an API key belongs to and what it grants. */
 export interface ApiKeyEntry {
+  /** The key holder's id (`AuthContext.userId`). */
   userId: string;
+  /** A display name. */
   username?: string;
+  /** Scopes the key grants. */
   scopes?: string[];
+  /** Roles the key grants. */
   roles?: string[];
+  /** Permissions the key grants. */
   permissions?: string[];
+  /** Anything else, as `AuthContext.metadata`. */
   metadata?: Record<string, unknown>;
 }
 
@@ -18,9 +24,22 @@ export interface ApiKeyEntry {
 export type ApiKeyValidator = (key: string) => Promise<ApiKeyEntry | null | undefined> | ApiKeyEntry | null | undefined;
 
 /** Options of {@link ApiKeyProvider}: a static key map or a validator function. */
-export type ApiKeyProviderOptions = { name?: string } & (
-  | { keys: Record<string, ApiKeyEntry>; validate?: undefined }
-  | { validate: ApiKeyValidator; keys?: undefined }
+export type ApiKeyProviderOptions = {
+  /** `AuthContext.provider`; default `'api-key'`. */
+  name?: string;
+} & (
+  | {
+      /** Each key and its holder; only SHA-256 digests of the keys are kept. */
+      keys: Record<string, ApiKeyEntry>;
+      /** Not with `keys`. */
+      validate?: undefined;
+    }
+  | {
+      /** Looks a presented key up (a database, a secrets service). */
+      validate: ApiKeyValidator;
+      /** Not with `validate`. */
+      keys?: undefined;
+    }
 );
 
 interface StoredKey {
@@ -79,6 +98,7 @@ export class ApiKeyProvider implements AuthProvider {
     return prefix + randomBytes(bytes).toString('base64url');
   }
 
+  /** Checks `credentials.api_key` against the keys (timing-safe) or the validator. */
   async authenticate(credentials: Credentials): Promise<AuthResult> {
     const key = credentials.api_key;
     if (typeof key !== 'string' || key === '' || key.length > MAX_API_KEY_LENGTH) return invalidKey();
@@ -99,6 +119,7 @@ export class ApiKeyProvider implements AuthProvider {
     return { success: true, context: contextFor(entry, this.name) };
   }
 
+  /** An `api-key` flow provider. */
   describe(): ProviderDescription {
     const scopes = new Set<string>();
     for (const bucket of this.byDigestPrefix?.values() ?? []) {

@@ -14,14 +14,19 @@ import { isRecord, requestProviderJson, type ProviderResponse } from '../oauth/p
 
 /** GitHub endpoints; override all three for GitHub Enterprise Server (`https://ghe.example/api/v3`). */
 export interface GitHubEndpoints {
+  /** Where users authorize. */
   authorizationUrl?: string;
+  /** The token endpoint. */
   tokenUrl?: string;
+  /** The REST API (`/user`, `/user/orgs`, `/user/teams`). */
   apiBaseUrl?: string;
 }
 
+/** Options of `new GitHubOAuthProvider()`. */
 export interface GitHubOAuthProviderOptions extends OAuthClientOptions {
   /** Default `['read:user']`, plus `read:org` when `roleMapping` is set. */
   scopes?: string[];
+  /** github.com's endpoints by default. */
   endpoints?: GitHubEndpoints;
   /** Roles from organization / team membership (needs the `read:org` scope for teams). */
   roleMapping?: GitHubRoleMapping;
@@ -54,6 +59,7 @@ const MAX_PAGES = 10;
  * result.context?.hasScope('repo');
  */
 export class GitHubOAuthProvider extends OAuthProvider {
+  /** The REST API base URL in use. */
   readonly apiBaseUrl: string;
   private readonly roleMapping?: GitHubRoleMapping;
 

@@ -11,17 +11,25 @@ import { isRecord, requestProviderJson } from '../oauth/provider-request';
 
 /** Google endpoints; override them for tests or a proxy. */
 export interface GoogleEndpoints {
+  /** Where users authorize. */
   authorizationUrl?: string;
+  /** The token endpoint. */
   tokenUrl?: string;
+  /** OpenID Connect userinfo. */
   userInfoUrl?: string;
+  /** Token introspection (`tokeninfo`). */
   tokenInfoUrl?: string;
+  /** The keys ID tokens are signed with. */
   jwksUri?: string;
 }
 
+/** Options of `new GoogleOAuthProvider()`. */
 export interface GoogleOAuthProviderOptions extends OAuthClientOptions {
+  /** Required: Google web clients are confidential. */
   clientSecret: string;
   /** Default `['openid', 'email', 'profile']`. */
   scopes?: string[];
+  /** Google's endpoints by default. */
   endpoints?: GoogleEndpoints;
   /** `access_type` of authorization URLs (default `'offline'`, so a refresh token is issued). */
   accessType?: 'offline' | 'online';
@@ -58,8 +66,11 @@ const JWKS_UNAVAILABLE = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JOSE_GENERIC']);
  * mcp.use(createAuthMiddleware({ provider: google, requiredScopes: ['email'] }));
  */
 export class GoogleOAuthProvider extends OAuthProvider {
+  /** The userinfo endpoint in use. */
   readonly userInfoUrl: string;
+  /** The tokeninfo endpoint in use. */
   readonly tokenInfoUrl: string;
+  /** The JWKS endpoint in use. */
   readonly jwksUri: string;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 

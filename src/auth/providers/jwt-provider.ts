@@ -133,6 +133,7 @@ export class JwtProvider implements AuthProvider {
     return this.key.algorithms;
   }
 
+  /** Verifies `credentials.access_token` (signature, algorithm, issuer, audience, expiry) and maps its claims. */
   async authenticate(credentials: Credentials): Promise<AuthResult> {
     const token = credentials.access_token;
     if (typeof token !== 'string' || token === '') {
@@ -155,6 +156,7 @@ export class JwtProvider implements AuthProvider {
     return this.issuers().includes(issuer);
   }
 
+  /** A `jwt` flow provider, with its issuer. */
   describe(): ProviderDescription {
     return {
       name: this.name,

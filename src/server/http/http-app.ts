@@ -13,6 +13,7 @@ import type { HttpListenOptions, HttpServerOptions, Listener } from './http-opti
 import { writeJsonRpcError } from './json-rpc-response';
 import { nodeServerOptions, resolveHttpLimits } from './http-limits';
 import { reportInternalError } from './internal-error';
+import type { Logger } from '../../logging/logger';
 
 /** What the HTTP layer needs from a `NextMCP`. */
 export interface HttpHost {
@@ -28,7 +29,10 @@ export interface HttpHost {
 }
 
 /** A Node request handler that can be closed (ending its MCP sessions). */
-export type HttpHandler = ((req: IncomingMessage, res: ServerResponse) => void) & { close(): Promise<void> };
+export type HttpHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  /** Ends the handler's MCP sessions (your HTTP server stays yours to close). */
+  close(): Promise<void>;
+};
 
 interface Wiring {
   resource: () => ResourceInfo;
@@ -51,6 +55,7 @@ export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wi
     limits: resolveHttpLimits(options),
     eventStore: options.eventStore,
     retryInterval: options.retryInterval,
+    logger: host.auth.logger,
   });
 
   const app = express();
@@ -71,7 +76,7 @@ export function createHttpHandler(host: HttpHost, options: HttpServerOptions, wi
     res.set('cache-control', 'max-age=300').json(gate.protectedResourceMetadata(current));
   });
   app.all(path, (req, res) => endpoint.handle(req, res));
-  app.use(answerRoutingError);
+  app.use(answerRoutingError(host.auth.logger));
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => app(req, res)) as HttpHandler;
   handler.close = () => endpoint.close();
@@ -141,13 +146,15 @@ export function resourceFor(resourceUrl: string): ResourceInfo {
  * Errors express's router raises on client input (a malformed percent-encoding in the path, …):
  * answered here as JSON-RPC errors, never logged with a stack nor passed on to a host app.
  */
-function answerRoutingError(error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction): void {
-  const status = (error as { status?: unknown }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return writeJsonRpcError(res, status, { code: -32600, message: 'Bad Request' });
-  }
-  reportInternalError(error);
-  writeJsonRpcError(res, 500, { code: -32603, message: 'Internal server error' });
+function answerRoutingError(logger: Logger): express.ErrorRequestHandler {
+  return (error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction): void => {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return writeJsonRpcError(res, status, { code: -32600, message: 'Bad Request' });
+    }
+    reportInternalError(logger, error);
+    writeJsonRpcError(res, 500, { code: -32603, message: 'Internal server error' });
+  };
 }
 
 function normalizePath(path: string): string {

@@ -70,11 +70,15 @@ export interface HttpServerOptions {
   retryInterval?: number;
 }
 
+/** Options of `mcp.listen({ transport: 'http', … })`. */
 export interface HttpListenOptions extends HttpServerOptions {
+  /** Streamable HTTP. */
   transport: 'http';
 }
 
+/** Options of `mcp.listen({ transport: 'stdio', … })`. */
 export interface StdioListenOptions {
+  /** Newline-delimited JSON-RPC on stdin/stdout. */
   transport: 'stdio';
   /**
    * Credentials for every message that carries none, verified like any other (a message's own
@@ -86,12 +90,14 @@ export interface StdioListenOptions {
   credentials?: Credentials;
 }
 
+/** What `mcp.listen()` takes: HTTP or stdio options. */
 export type ListenOptions = HttpListenOptions | StdioListenOptions;
 
 /** What `listen()` resolves to. */
 export interface Listener {
   /** The MCP endpoint URL (HTTP only). */
   url?: URL;
+  /** Stops listening and closes its connections. */
   close(): Promise<void>;
 }
 

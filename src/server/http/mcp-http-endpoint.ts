@@ -11,6 +11,7 @@ import type { HttpLimits } from './http-limits';
 import { McpSessionTable, type McpSessionRefusal } from './mcp-session-table';
 import { reportInternalError } from './internal-error';
 import { SessionTransport, type ResumableStreamOptions } from './session-transport';
+import type { Logger } from '../../logging/logger';
 
 interface SessionEntry {
   transport: StreamableHTTPServerTransport;
@@ -21,6 +22,8 @@ export interface McpHttpEndpointOptions extends ResumableStreamOptions {
   stateless: boolean;
   enableJsonResponse?: boolean;
   limits: HttpLimits;
+  /** Where failures of the server itself are logged. */
+  logger: Logger;
 }
 
 /** Seconds a client refused a new session should wait: sessions free up as others end or idle out. */
@@ -60,7 +63,7 @@ export class McpHttpEndpoint {
         const headers = error.bodyUnread ? { connection: 'close' } : undefined;
         return writeJsonRpcError(res, error.status, { code: error.jsonRpcCode, message: error.message }, { headers });
       }
-      reportInternalError(error);
+      reportInternalError(this.options.logger, error);
       if (res.headersSent) res.end();
       else writeJsonRpcError(res, 500, { code: -32603, message: 'Internal server error' });
     }
