@@ -201,6 +201,25 @@ describe('the refresh_token grant', () => {
 describe('POST /revoke (RFC 7009)', () => {
   const revoke = (form: Record<string, string>) => postToken(server, form, {}, '/revoke');
 
+  it('reports grant:issued and grant:revoked (DESIGN §9) with ids only, never a token', async () => {
+    const seen: { event: string; payload: unknown }[] = [];
+    const stops = (['grant:issued', 'grant:revoked'] as const).map((event) => server.mcp.on(event, (payload) => void seen.push({ event, payload })));
+    try {
+      const tokens = await obtainTokens(server, clientId);
+      const grantId = decodeJwt(tokens.access_token).sid as string;
+      await revoke({ client_id: clientId, token: tokens.refresh_token });
+      await new Promise((done) => setTimeout(done, 20)); // listeners run on a later turn
+      const expected = { grantId, clientId, userId: '4242' };
+      expect(seen).toEqual([
+        { event: 'grant:issued', payload: expected },
+        { event: 'grant:revoked', payload: expected },
+      ]);
+      for (const secret of [tokens.access_token, tokens.refresh_token]) expect(JSON.stringify(seen)).not.toContain(secret);
+    } finally {
+      for (const stop of stops) stop();
+    }
+  });
+
   it('an access token revokes its whole grant: both tokens are refused on the next request', async () => {
     const tokens = await obtainTokens(server, clientId);
     const upstreamToken = (await sessions.load('4242', 'github'))!.accessToken;

@@ -1,3 +1,4 @@
+import type { Logger } from '../../logging/logger';
 import type { OAuthProvider } from '../oauth/oauth-provider';
 import type { AccessTokens } from './access-tokens';
 import type { AuthorizationServerSettings, EndpointName } from './authorization-server-options';
@@ -7,17 +8,8 @@ import type { AuthorizationRecords } from './records';
 import type { SigningKey } from './signing-key';
 import type { UpstreamSessions } from './upstream-sessions';
 
-/** Where the authorization server reports what an operator should know; never a token or secret. */
-export interface AuthorizationServerLogger {
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
-
-/** `console`, in the `(fields, message)` shape. */
-export const consoleLogger: AuthorizationServerLogger = {
-  warn: (fields, message) => console.warn(`[nextmcp] ${message}`, fields),
-  error: (fields, message) => console.error(`[nextmcp] ${message}`, fields),
-};
+/** Where the authorization server reports what an operator should know (the server's logger); never a token or secret. */
+export type AuthorizationServerLogger = Pick<Logger, 'warn' | 'error'>;
 
 /** Everything the endpoints share, settled once the issuer and resource are known. */
 export interface AuthorizationServerContext {

@@ -9,7 +9,7 @@ import type { ServerAuth } from '../server-auth';
 import type { AuthProvider, AuthResult, Credentials, ProviderDescription } from '../provider';
 import { AccessTokenError, AccessTokens } from './access-tokens';
 import type { AuthorizationStore } from './authorization-store';
-import { consoleLogger, type AuthorizationServerContext, type AuthorizationServerLogger } from './authorization-server-context';
+import type { AuthorizationServerContext, AuthorizationServerLogger } from './authorization-server-context';
 import {
   checkIssuer,
   readAuthorizationServerOptions,
@@ -69,7 +69,7 @@ export class AuthorizationServer implements AuthProvider {
   ) {
     this.settings = readAuthorizationServerOptions(options);
     this.name = this.settings.upstream.name;
-    this.logger = environment.logger ?? consoleLogger;
+    this.logger = environment.logger ?? environment.auth.logger;
     this.key = parseSigningKey(this.settings.signingKey, this.settings.signingAlg);
     if (this.key.generated) {
       this.logger.warn({ alg: this.key.alg }, 'Authorization server: no signingKey configured, generated one; its tokens die with this process and are not accepted by other replicas');
@@ -227,7 +227,7 @@ export class AuthorizationServer implements AuthProvider {
       defaultScopes: settings.defaultScopes ?? owner?.requiredScopes ?? [],
       records,
       clients: new ClientDirectory(records, settings),
-      grants: new Grants(records, accessTokens, settings.upstream.name, settings),
+      grants: new Grants(records, accessTokens, settings.upstream.name, settings, environment.auth.events),
       accessTokens,
       sessions,
       key,

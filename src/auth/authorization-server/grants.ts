@@ -1,3 +1,4 @@
+import type { AuthEvents } from '../events/auth-events';
 import { randomBytes } from 'node:crypto';
 import { AuthorizationStoreError } from './authorization-store';
 import type { AccessTokens } from './access-tokens';
@@ -31,6 +32,8 @@ export class Grants {
     private readonly accessTokens: AccessTokens,
     private readonly upstream: string,
     private readonly lifetimes: GrantLifetimes,
+    /** Where `grant:issued` and `grant:revoked` go (the server's auth events). */
+    private readonly events?: Pick<AuthEvents, 'emit'>,
   ) {}
 
   read(grantId: string): Promise<GrantRecord | null> {
@@ -41,7 +44,9 @@ export class Grants {
   async create(grantId: string, grant: GrantRecord, withRefreshToken: boolean): Promise<TokenResponseBody> {
     await this.save(grantId, grant);
     await this.index(grant.identity.userId, grantId);
-    return this.issue(grantId, grant, grant.scopes, withRefreshToken);
+    const body = await this.issue(grantId, grant, grant.scopes, withRefreshToken);
+    this.events?.emit('grant:issued', { grantId, clientId: grant.clientId, userId: grant.identity.userId });
+    return body;
   }
 
   /** Writes the grant again (identity re-checked, lifetime extended). */
@@ -63,8 +68,12 @@ export class Grants {
   }
 
   /** Ends a grant: its access and refresh tokens are refused from the next request on. */
-  revoke(grantId: string): Promise<boolean> {
-    return this.records.delete(recordKeys.grant(grantId));
+  async revoke(grantId: string): Promise<boolean> {
+    // Read first only to say whose grant ended.
+    const grant = this.events ? await this.read(grantId) : null;
+    const removed = await this.records.delete(recordKeys.grant(grantId));
+    if (removed && grant) this.events?.emit('grant:revoked', { grantId, clientId: grant.clientId, userId: grant.identity.userId });
+    return removed;
   }
 
   /** Ends every grant of a user; resolves to how many there were. */
