@@ -3,6 +3,7 @@ import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.j
 import type { AccessPolicy } from './access-policy';
 import type { DtoClass, JsonObjectSchema } from '../decorators/tool.decorator';
 import type { PromptArgumentSpec } from '../decorators/prompt.decorator';
+import type { Completer } from '../decorators/completer';
 import type { DependencyContainer } from 'tsyringe';
 
 /** What a target's handler is called with besides its input: the handler's context (`ToolContext`). */
@@ -45,6 +46,8 @@ export interface ResourceTarget extends TargetBase {
   /** Set when `uri` is an RFC 6570 template. */
   readonly template?: UriTemplate;
   readonly mimeType?: string;
+  /** Completers of the template's variables, by name. */
+  readonly completers: ReadonlyMap<string, Completer>;
   invoke(uri: URL, variables: Record<string, string | string[]>, ctx: TargetCallContext): unknown;
 }
 
@@ -52,6 +55,8 @@ export interface PromptTarget extends TargetBase {
   readonly kind: 'prompt';
   readonly arguments: PromptArgumentSpec[];
   readonly input: InputSpec;
+  /** Completers of the arguments, by name. */
+  readonly completers: ReadonlyMap<string, Completer>;
   invoke(args: unknown, ctx: TargetCallContext): unknown;
 }
 

@@ -1,18 +1,23 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { ClientCapabilities, LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientCapabilities, LoggingLevel, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { JsonSchemaType, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { ClientConnection } from '../pipeline/client-connection';
 import type { ElicitationRegistry } from './elicitation-registry';
+import type { TargetKind } from './target-registry';
 
 /** The client of one SDK `Server` (one connection or stateful HTTP session). */
 export class ConnectedClient implements ClientConnection {
   logLevel: LoggingLevel | undefined;
+  /** The resource URIs this session subscribed to (`resources/subscribe`). */
+  readonly subscriptions = new Set<string>();
   private sentElicitations = false;
   // Out of util.inspect's sight: the server reaches its transport and the credentials on it.
   readonly #server: Server;
 
   constructor(
     server: Server,
+    /** What the server declared to this session in `initialize`. */
+    readonly declared: ServerCapabilities,
     private readonly validator: jsonSchemaValidator,
     private readonly elicitations: ElicitationRegistry,
     readonly requestsUnavailable?: string,
@@ -38,8 +43,27 @@ export class ConnectedClient implements ClientConnection {
     return this.#server.notification({ method: 'notifications/elicitation/complete', params: { elicitationId } });
   }
 
+  /** `notifications/{tools,prompts,resources}/list_changed`, when this session was told that list can change. */
+  async notifyListChanged(kind: TargetKind): Promise<void> {
+    const list = `${kind}s` as const;
+    if (!this.declared[list]?.listChanged) return;
+    await this.#server.notification({ method: `notifications/${list}/list_changed` });
+  }
+
+  /** `notifications/resources/updated` if this session subscribed to `uri`; whether it did. */
+  async notifyResourceUpdated(uri: string): Promise<boolean> {
+    if (!this.subscriptions.has(uri)) return false;
+    await this.#server.notification({ method: 'notifications/resources/updated', params: { uri } });
+    return true;
+  }
+
+  close(): Promise<void> {
+    return this.#server.close();
+  }
+
   /** Called when the connection closes. */
   closed(): void {
+    this.subscriptions.clear();
     if (this.sentElicitations) this.elicitations.forget(this);
   }
 }

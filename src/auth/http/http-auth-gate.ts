@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AdmittedRequest, HttpAdmission, HttpRefusal, ResourceInfo } from './http-admission';
-import type { TargetRegistry } from '../../server/target-registry';
+import { isDecidedMethod, type TargetRegistry } from '../../server/target-registry';
 import type { Target } from '../../metadata/targets';
 import { hasBodyCredentials } from '../../pipeline/credentials';
 import type { ServerAuth } from '../server-auth';
@@ -59,10 +59,10 @@ export class HttpAuthGate implements HttpAdmission {
     if (!caller && required) {
       throw new AuthenticationError('Authentication required', { providers: this.auth.providerNames(), requiredScopes: required.requiredScopes });
     }
-    const decided = new Set<Target>();
+    const decided = new Set<Target | undefined>();
     for (const request of requests) {
+      if (!isDecidedMethod(request.method)) continue;
       const target = this.registry.targetOf(request.method, request.params);
-      if (!target) continue;
       const access = this.auth.accessOf(target);
       const named = access.providerName;
       if (access.requiresAuth && checkable && named !== undefined && caller?.auth.provider !== named) {
