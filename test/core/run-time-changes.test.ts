@@ -268,3 +268,21 @@ describe('registering after start-up', () => {
     await withAuth.close();
   });
 });
+
+describe('stateless HTTP', () => {
+  it('declares no list changes or subscriptions (no session to tell), and completes as usual', async () => {
+    const mcp = surfaceServer();
+    const { url } = await mcp.listen({ transport: 'http', port: 0, stateless: true });
+    const client = new Client({ name: 'stateless', version: '1' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(url!, { requestInit: { headers: credentialHeaders({ api_key: READER_KEY }) } }));
+      expect(client.getServerCapabilities()).toEqual({ tools: {}, prompts: {}, resources: {}, completions: {}, logging: {} });
+      const completed = await client.complete({ ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'language', value: 'py' } });
+      expect(completed.completion.values).toEqual(['python']);
+      expect(await refusalOf(client.subscribeResource({ uri: 'notes://1' }))).toEqual({ code: ErrorCode.MethodNotFound });
+    } finally {
+      await client.close();
+      await mcp.close();
+    }
+  });
+});
