@@ -5,7 +5,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { scanClass, scanPromptFunction, scanResourceFunction, scanToolFunction, type Constructor, type HandlerFn } from '../metadata/scanner';
-import type { Target, TargetCallContext } from '../metadata/targets';
+import type { Target } from '../metadata/targets';
 import type { ToolOptions } from '../decorators/tool.decorator';
 import type { ResourceOptions } from '../decorators/resource.decorator';
 import type { PromptOptions } from '../decorators/prompt.decorator';
@@ -21,6 +21,7 @@ import { CredentialDetachingTransport } from './transports/credential-detaching-
 import { LazyJsonSchemaValidator } from './lazy-json-schema-validator';
 import { ConnectedClient } from './connected-client';
 import { ConnectedClients } from './connected-clients';
+import { ClassInstances } from './class-instances';
 import { ElicitationRegistry } from './elicitation-registry';
 import { serverCapabilities, serverInfo, type ServerDescription } from './server-description';
 import { StdioServerTransport } from './transports/stdio-transport';
@@ -78,13 +79,7 @@ export class NextMCP {
 
   private readonly middlewares: Middleware[] = [];
   private readonly pipeline: RequestPipeline;
-  private readonly classes = new Set<Constructor>();
-  /** Classes we registered as singletons (built at start-up); user-registered ones keep their scope. */
-  private readonly singletons = new Set<Constructor>();
-  /** Their instances, built at start-up: a call needs no request container to find them. */
-  private readonly singletonInstances = new Map<Constructor, object>();
-  private readonly resolveInstance = (cls: Constructor, ctx: TargetCallContext): object =>
-    this.singletonInstances.get(cls) ?? ctx.container.resolve(cls);
+  private readonly instances: ClassInstances;
   private readonly clients = new ConnectedClients();
   private readonly listeners = new Set<Listener>();
   private readonly closeHooks: (() => unknown)[] = [];
@@ -97,6 +92,7 @@ export class NextMCP {
       throw new TypeError('new NextMCP({ name, version }) needs a name and a version');
     }
     this.container = options.container ?? rootContainer.createChildContainer();
+    this.instances = new ClassInstances(this.container);
     this.auth = new ServerAuth(this.container, () => this.registry.all(), options.toolListing ?? 'all');
     this.pipeline = new RequestPipeline(this.container, () => this.middlewares, createEnforcementStage(this.auth));
     if (options.exposeAuthMetadata) {
@@ -113,13 +109,12 @@ export class NextMCP {
    */
   register(...classes: Constructor[]): this {
     for (const cls of classes) {
-      if (this.classes.has(cls)) throw new StartupError(`${cls.name} is already registered`);
-      const targets = scanClass(cls, this.resolveInstance);
+      this.instances.assertNew(cls);
+      const targets = scanClass(cls, this.instances.resolve);
       this.registry.assertAddable(targets);
-      const adopt = this.adopt(cls);
+      const adopted = this.instances.adopt(cls);
       this.addTargets(targets);
-      adopt();
-      this.classes.add(cls);
+      adopted();
     }
     return this;
   }
@@ -127,7 +122,7 @@ export class NextMCP {
   /**
    * Removes a tool or prompt by name, or a resource by its URI or URI template, with its compiled
    * access; open sessions are told the list changed, and subscriptions to URIs no resource serves
-   * any more are dropped. Resolves to whether there was such a target. A call already running
+   * any more are dropped. Returns whether there was such a target. A call already running
    * finishes.
    *
    * @example
@@ -161,8 +156,8 @@ export class NextMCP {
 
   /**
    * What this server's installed auth amounts to (requirement, providers, scopes, roles,
-   * permissions), in the seed's wire shape via `toJSON()`. Like `listen()`, it checks and freezes
-   * the configuration, so call it after registering everything.
+   * permissions), in the seed's wire shape via `toJSON()`. Like `listen()`, it starts the server
+   * (checking the configuration), so call it after setting everything up.
    */
   authMetadata(): AuthMetadata {
     this.start();
@@ -196,26 +191,6 @@ export class NextMCP {
     this.auth.admit(targets);
     this.registry.add(...targets);
     if (this.started) this.clients.notifyListChanged(targets.map((t) => t.kind));
-  }
-
-  /**
-   * Makes a class a singleton of this server unless the user registered it in the container: before
-   * start-up it is built at start, after it is built now (a failure throws, changing nothing).
-   * Returns what to do once its targets are added.
-   */
-  private adopt(cls: Constructor): () => void {
-    if (this.container.isRegistered(cls, true)) return () => {};
-    if (!this.started) {
-      return () => {
-        this.container.registerSingleton(cls);
-        this.singletons.add(cls);
-      };
-    }
-    const instance = this.construct(cls);
-    return () => {
-      this.container.registerInstance(cls, instance);
-      this.singletonInstances.set(cls, instance);
-    };
   }
 
   /** Adds global middleware; it wraps every request in `use()` order. */
@@ -303,20 +278,8 @@ export class NextMCP {
   private start(): void {
     if (this.started) return;
     this.auth.start();
-    for (const cls of this.singletons) this.singletonInstances.set(cls, this.construct(cls));
+    this.instances.start();
     this.started = true;
-  }
-
-  /** Builds a singleton when it is added, so a missing dependency is a start-up error, not a failed call. */
-  private construct(cls: Constructor): object {
-    try {
-      return this.container.resolve(cls);
-    } catch (error) {
-      throw new StartupError(
-        `Cannot construct ${cls.name}: ${(error as Error).message}. ` +
-          'Classes with constructor parameters need @injectable() and registered dependencies.',
-      );
-    }
   }
 
   /** One SDK `Server` for one connection (or stateful HTTP session, or stateless HTTP request). */
