@@ -4,12 +4,16 @@ import type { JsonSchemaType, jsonSchemaValidator } from '@modelcontextprotocol/
 import type { ClientConnection } from '../pipeline/client-connection';
 import type { ElicitationRegistry } from './elicitation-registry';
 import type { TargetKind } from './target-registry';
+import { JsonRpcError, JsonRpcErrorCode } from '../pipeline/json-rpc-error';
+
+/** Most resource URIs one session may be subscribed to at once: a client cannot grow the server's memory without bound. */
+export const MAX_SUBSCRIPTIONS_PER_SESSION = 1_000;
 
 /** The client of one SDK `Server` (one connection or stateful HTTP session). */
 export class ConnectedClient implements ClientConnection {
   logLevel: LoggingLevel | undefined;
   /** The resource URIs this session subscribed to (`resources/subscribe`). */
-  readonly subscriptions = new Set<string>();
+  private readonly subscriptions = new Set<string>();
   private sentElicitations = false;
   // Out of util.inspect's sight: the server reaches its transport and the credentials on it.
   readonly #server: Server;
@@ -41,6 +45,22 @@ export class ConnectedClient implements ClientConnection {
 
   notifyElicitationComplete(elicitationId: string): Promise<void> {
     return this.#server.notification({ method: 'notifications/elicitation/complete', params: { elicitationId } });
+  }
+
+  subscribe(uri: string): void {
+    if (this.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SESSION && !this.subscriptions.has(uri)) {
+      throw new JsonRpcError(JsonRpcErrorCode.INVALID_PARAMS, `This session is subscribed to ${MAX_SUBSCRIPTIONS_PER_SESSION} resources, the most it may be: unsubscribe from some first`);
+    }
+    this.subscriptions.add(uri);
+  }
+
+  unsubscribe(uri: string): void {
+    this.subscriptions.delete(uri);
+  }
+
+  /** Drops subscriptions to URIs `isServed` no longer accepts. */
+  dropSubscriptions(isServed: (uri: string) => boolean): void {
+    for (const uri of this.subscriptions) if (!isServed(uri)) this.subscriptions.delete(uri);
   }
 
   /** `notifications/{tools,prompts,resources}/list_changed`, when this session was told that list can change. */

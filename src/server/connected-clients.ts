@@ -31,7 +31,7 @@ export class ConnectedClients {
 
   /** Drops subscriptions to URIs `isServed` no longer accepts (their resource was unregistered). */
   dropSubscriptions(isServed: (uri: string) => boolean): void {
-    for (const client of this.clients) for (const uri of client.subscriptions) if (!isServed(uri)) client.subscriptions.delete(uri);
+    for (const client of this.clients) client.dropSubscriptions(isServed);
   }
 
   closeAll(): Promise<void>[] {

@@ -150,8 +150,8 @@ function installSubscriptionHandlers(server: Server, registry: TargetRegistry, r
       const found = registry.findResource(uri);
       return run(request.method, request.params, extra, found?.target, async () => {
         if (!found) throw new JsonRpcError(JsonRpcErrorCode.RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
-        if (request.method === 'resources/subscribe') client.subscriptions.add(uri);
-        else client.subscriptions.delete(uri);
+        if (request.method === 'resources/subscribe') client.subscribe(uri);
+        else client.unsubscribe(uri);
         return {};
       }) as Promise<Record<string, never>>;
     });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { connectTestClient } from '../../src/testing';
 import { ADMIN_KEY, LANGUAGES, NOTE_IDS, READER_KEY, surfaceServer } from '../fixtures/surface-server';
 import { connectOver, eventually, TRANSPORTS, type Connected, type TransportName } from '../support/three-transports';
 import { expectedRefusal, refusalOf } from '../support/refusal';
@@ -110,5 +111,24 @@ describe.each(TRANSPORTS)('completions and subscriptions over %s', (transport: T
 
     await subscribe(admin);
     expect(touched(await admin.client.callTool({ name: 'touch', arguments: { uri: 'secret://alpha' } }))).toBe(1);
+  });
+});
+
+describe('subscriptions per session', () => {
+  it('are bounded: past 1000 URIs a subscription is refused until the session unsubscribes from one', async () => {
+    const mcp = surfaceServer();
+    const { client, close } = await connectTestClient(mcp, { credentials: { api_key: READER_KEY } });
+    try {
+      for (let i = 0; i < 1000; i++) await client.subscribeResource({ uri: `notes://${i}` });
+      await client.subscribeResource({ uri: 'notes://0' });
+      expect(await refusalOf(client.subscribeResource({ uri: 'notes://1000' }))).toEqual({ code: -32602 });
+      expect(await mcp.notifyResourceUpdated('notes://1000')).toBe(0);
+      await client.unsubscribeResource({ uri: 'notes://0' });
+      await client.subscribeResource({ uri: 'notes://1000' });
+      expect(await mcp.notifyResourceUpdated('notes://1000')).toBe(1);
+    } finally {
+      await close();
+      await mcp.close();
+    }
   });
 });
