@@ -3,15 +3,18 @@
  * pinned below) against `examples/everything/server.ts` on 127.0.0.1 and prints each scenario's result.
  * Exits non-zero unless every active scenario passes and the pending `PENDING_REQUIRED` scenarios pass
  * without warnings. The suite needs Node ≥ 22: when this Node is older, a Node 22 binary is installed
- * from the npm registry (`node-linux-<arch>`) into the same cache directory, outside git.
+ * from the npm registry (`node-linux-<arch>`) beside it. Both go to a user cache directory
+ * (`$XDG_CACHE_HOME` or `~/.cache`, `/nextmcp-conformance`), which `npm ci` does not wipe: one
+ * directory per pinned version set, installed in a staging directory and renamed into place when
+ * complete, so an interrupted or concurrent run never leaves or uses half an install.
  *
  * Flags: `--scenario <name>` runs one scenario; `--verbose` prints the suite's own output.
  * `NEXTMCP_CONFORMANCE_CACHE` overrides the cache directory.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const CONFORMANCE_VERSION = '0.1.16';
@@ -20,7 +23,7 @@ const NODE_VERSION = '22.23.5';
 const PENDING_REQUIRED = ['json-schema-2020-12', 'server-sse-polling'];
 
 const root = resolve(__dirname, '../..');
-const cacheDir = resolve(process.env.NEXTMCP_CONFORMANCE_CACHE ?? join(root, 'node_modules/.cache/nextmcp-conformance'));
+const cacheDir = resolve(process.env.NEXTMCP_CONFORMANCE_CACHE ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'nextmcp-conformance'));
 const verbose = process.argv.includes('--verbose');
 const scenarioArg = process.argv.indexOf('--scenario');
 const onlyScenario = scenarioArg === -1 ? undefined : process.argv[scenarioArg + 1];
@@ -53,31 +56,45 @@ async function main(): Promise<number> {
   }
 }
 
-/** Installs the pinned suite (and Node 22 when needed) into the cache; returns how to run it. */
+/** Installs the pinned suite (and Node 22 when needed) into the cache, once; returns how to run it. */
 function installSuite(): { node: string; cli: string } {
   const needsNode = Number(process.versions.node.split('.')[0]) < 22;
   if (needsNode && process.platform !== 'linux') throw new Error('The conformance suite needs Node ≥ 22 (the registry has Node 22 builds for Linux only): run it with Node 22');
   const nodePackage = `node-linux-${process.arch}`;
   const packages: Record<string, string> = { '@modelcontextprotocol/conformance': CONFORMANCE_VERSION };
   if (needsNode) packages[nodePackage] = NODE_VERSION;
-  const installed = Object.entries(packages).every(([name, version]) => installedVersion(name) === version);
-  if (!installed) {
-    console.log(`Installing ${Object.entries(packages).map(([n, v]) => `${n}@${v}`).join(', ')} into ${cacheDir}`);
+  const installDir = join(cacheDir, Object.entries(packages).map(([n, v]) => `${n.replace(/^@/, '').replace('/', '-')}-${v}`).join('+'));
+  const paths = (dir: string) => ({
+    node: needsNode ? join(dir, 'node_modules', nodePackage, 'bin', 'node') : process.execPath,
+    cli: join(dir, 'node_modules/@modelcontextprotocol/conformance/dist/index.js'),
+  });
+  if (!existsSync(installDir)) {
+    console.log(`Installing ${Object.entries(packages).map(([n, v]) => `${n}@${v}`).join(', ')} into ${installDir}`);
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(join(cacheDir, 'package.json'), JSON.stringify({ private: true, dependencies: packages }, null, 2));
-    const npm = spawnSync('npm', ['install', '--prefix', cacheDir, '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], {
-      stdio: 'inherit',
-      env: { ...process.env, npm_config_engine_strict: 'false' },
-    });
-    if (npm.status !== 0) throw new Error('npm install of the conformance suite failed');
+    const staging = mkdtempSync(join(cacheDir, '.installing-'));
+    try {
+      writeFileSync(join(staging, 'package.json'), JSON.stringify({ private: true, dependencies: packages }, null, 2));
+      const npm = spawnSync('npm', ['install', '--prefix', staging, '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], {
+        stdio: 'inherit',
+        env: { ...process.env, npm_config_engine_strict: 'false' },
+      });
+      const installed = paths(staging);
+      if (npm.status !== 0 || !existsSync(installed.node) || !existsSync(installed.cli)) throw new Error('npm install of the conformance suite failed');
+      renameInto(staging, installDir);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
-  const node = needsNode ? join(cacheDir, 'node_modules', nodePackage, 'bin', 'node') : process.execPath;
-  return { node, cli: join(cacheDir, 'node_modules/@modelcontextprotocol/conformance/dist/index.js') };
+  return paths(installDir);
 }
 
-function installedVersion(name: string): string | undefined {
-  const file = join(cacheDir, 'node_modules', name, 'package.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : undefined;
+/** Moves a finished install into place; another run that finished first is as good. */
+function renameInto(staging: string, installDir: string): void {
+  try {
+    renameSync(staging, installDir);
+  } catch (error) {
+    if (!existsSync(installDir)) throw error;
+  }
 }
 
 function freePort(): Promise<number> {

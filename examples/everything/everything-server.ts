@@ -1,7 +1,7 @@
 // The "everything" server of the official MCP conformance suite, written with NextMCP's public API.
 // Tool, resource and prompt names are the ones the suite's scenarios call.
 import 'reflect-metadata';
-import { NextMCP, type ToolContext } from '../../src';
+import { NextMCP, type Completer, type ToolContext } from '../../src';
 
 /** A 1×1 red PNG. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
@@ -9,6 +9,9 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwA
 const WAV = 'UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Suggests the values that start with what the user typed. */
+const startingWith = (values: string[]): Completer => (value) => values.filter((v) => v.startsWith(value));
 
 export function createEverythingServer(): NextMCP {
   const mcp = new NextMCP({
@@ -156,9 +159,16 @@ function addResources(mcp: NextMCP): void {
   );
   mcp.resource(
     'test://template/{id}/data',
-    { name: 'template', title: 'Resource Template', description: 'A resource template with parameter substitution', mimeType: 'application/json' },
+    {
+      name: 'template',
+      title: 'Resource Template',
+      description: 'A resource template with parameter substitution',
+      mimeType: 'application/json',
+      complete: { id: startingWith(['123', '456', '789']) },
+    },
     async (_uri: URL, { id }: { id: string }) => ({ id, templateTest: true, data: `Data for ID: ${id}` }),
   );
+  // Subscribable like every resource; the server would call mcp.notifyResourceUpdated('test://watched-resource') when it changes.
   mcp.resource('test://watched-resource', { name: 'watched-resource', title: 'Watched Resource', description: 'A resource clients may subscribe to', mimeType: 'text/plain' }, async () =>
     'Watched resource content',
   );
@@ -175,6 +185,7 @@ function addPrompts(mcp: NextMCP): void {
         { name: 'arg1', description: 'First test argument', required: true },
         { name: 'arg2', description: 'Second test argument', required: true },
       ],
+      complete: { arg1: startingWith(['test', 'testing', 'tested', 'other']), arg2: startingWith(['alpha', 'beta']) },
     },
     async ({ arg1, arg2 }: { arg1: string; arg2: string }) => `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'`,
   );

@@ -12,8 +12,9 @@ const DEFAULT_CREDENTIALS_KEY = 'auth';
 
 /**
  * Global auth enforcement: authenticates the credentials of every request and, with REQUIRED,
- * refuses `tools/call`, `resources/read` and `prompts/get` (except `@Public()` targets) from
- * unauthenticated callers or callers without `requiredScopes`. Its decision is the same
+ * refuses every request but `initialize`, `ping` and the listings (calls, completions,
+ * subscriptions, `logging/setLevel`; `@Public()` targets excepted) from unauthenticated callers or
+ * callers without `requiredScopes`. Its decision is the same
  * `authorize()` the decorators use, with the target's own policy and manifest entry ANDed in.
  * The object is configuration: `mcp.use()` installs it into the server's auth setup, which runs it.
  *

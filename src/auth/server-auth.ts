@@ -6,7 +6,7 @@ import type { RequestContext } from '../pipeline/request-context';
 import type { AccessEnforcer } from '../pipeline/enforcement-stage';
 import { credentialsAt, CREDENTIALS_KEY } from '../pipeline/credentials';
 import { POLICY_ENFORCED } from '../pipeline/policy-enforced';
-import { TARGETED_METHODS } from '../server/target-registry';
+import { isDecidedMethod } from '../server/target-registry';
 import { AUTH_PROVIDER, PERMISSION_MANIFEST, SESSION_STORE } from '../di/tokens';
 import { AuthRequirement } from '../protocol/auth-requirement';
 import type { SessionStore } from '../session/session-store';
@@ -88,21 +88,40 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
     const targets = [...this.targets()];
     const toolNames = new Set(targets.filter((t) => t.kind === 'tool').map((t) => t.name));
     for (const manifest of this.manifests) manifest.assertTools(toolNames);
-    this.compile();
-    for (const target of targets) {
-      if (this.accessOf(target).requiresAuth && this.providers.names().length === 0) {
-        throw new StartupError(`${target.source} requires authentication but no auth provider is configured`);
-      }
-    }
+    this.table = this.servableTable(targets, targets);
     this.started = true;
+  }
+
+  /**
+   * Targets added after start-up: their access is compiled and checked as at start-up (providers
+   * resolved, a provider configured when they need authentication). Throws, changing nothing, when
+   * one cannot be served; the caller then leaves them out of the registry.
+   */
+  admit(added: readonly Target[]): void {
+    if (!this.started) return;
+    this.table = this.servableTable([...this.targets(), ...added], added);
   }
 
   /** Recompiles every target's access (after targets or middleware changed). */
   compile(): void {
+    this.table = this.buildTable([...this.targets()]);
+  }
+
+  private servableTable(targets: readonly Target[], checked: readonly Target[]): AccessTable {
+    const table = this.buildTable(targets);
+    for (const target of checked) {
+      if (table.for(target).requiresAuth && this.providers.names().length === 0) {
+        throw new StartupError(`${target.source} requires authentication but no auth provider is configured`);
+      }
+    }
+    return table;
+  }
+
+  private buildTable(targets: readonly Target[]): AccessTable {
     // Named providers first, so every access lists every provider's name.
-    for (const target of this.targets()) if (target.policy.provider !== undefined) this.providerNameOf(target.policy.provider);
-    this.table = new AccessTable({
-      targets: this.targets(),
+    for (const target of targets) if (target.policy.provider !== undefined) this.providerNameOf(target.policy.provider);
+    return new AccessTable({
+      targets,
       requiredMiddlewareScopes: this.configs.filter((c) => c.requirement === AuthRequirement.REQUIRED).map((c) => c.requiredScopes),
       manifests: this.manifests,
       providerNameOf: (ref) => this.providerNameOf(ref),
@@ -233,7 +252,7 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
   }
 
   private decideThen(ctx: RequestContext, binding: Binding, next: () => Promise<unknown>): Promise<unknown> {
-    if (!TARGETED_METHODS.has(ctx.method)) return next();
+    if (!isDecidedMethod(ctx.method)) return next();
     const pending = this.decide(ctx, binding);
     return pending ? pending.then(next) : next();
   }

@@ -20,7 +20,7 @@ export class TargetAccess {
   readonly requiredScopes: readonly string[];
 
   constructor(
-    /** `undefined` for a call to no known target (e.g. an unknown tool name). */
+    /** `undefined` for a call to no known target (e.g. an unknown tool name), or a request naming none (`logging/setLevel`). */
     readonly target: Target | undefined,
     readonly policies: readonly AccessPolicy[],
     /** The provider that must have authenticated the caller, when a policy names one. */

@@ -6,5 +6,6 @@ export * from './requires-scope.decorator';
 export * from './requires-role.decorator';
 export * from './requires-permission.decorator';
 export * from './public.decorator';
+export type { Completer, Completers, CompletionContext } from './completer';
 export * from './functional';
 export type { ClassOrMethodDecorator } from './decorator-target';

@@ -3,6 +3,7 @@ import type { Icon } from '@modelcontextprotocol/sdk/types.js';
 import { assertMethod } from './decorator-target';
 import { PROMPT_METADATA } from './metadata-keys';
 import type { DtoClass, JsonObjectSchema } from './tool.decorator';
+import type { Completers } from './completer';
 
 /** One argument of a prompt, as `prompts/list` describes it. */
 export interface PromptArgumentSpec {
@@ -31,6 +32,11 @@ export interface PromptOptions {
   arguments?: PromptArgumentSpec[];
   /** Icons a client may show for the prompt. */
   icons?: Icon[];
+  /**
+   * Completers by argument name, for `completion/complete` (each name must be one of the prompt's
+   * arguments). A caller who may not get the prompt gets its refusal, not completions.
+   */
+  complete?: Completers;
   /** `_meta` sent in `prompts/list`. */
   _meta?: Record<string, unknown>;
 }
@@ -46,8 +52,8 @@ export interface PromptMetadata extends PromptOptions {
  * `GetPromptResult`, a string (one user message) or an array of messages.
  *
  * @example
- * @Prompt('review', { description: 'Review code' })
- * review({ code }: ReviewArgs) { return `Please review:\n${code}`; }
+ * @Prompt('review', { description: 'Review code', complete: { language: (value) => LANGUAGES.filter((l) => l.startsWith(value)) } })
+ * review({ code, language }: ReviewArgs) { return `Please review this ${language}:\n${code}`; }
  */
 export function Prompt(name?: string, options: PromptOptions = {}): MethodDecorator {
   return (target, propertyKey, descriptor) => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Icon } from '@modelcontextprotocol/sdk/types.js';
 import { assertMethod } from './decorator-target';
 import { RESOURCE_METADATA } from './metadata-keys';
+import type { Completers } from './completer';
 
 /** Options of `@Resource(uri, options)` and `mcp.resource()`. */
 export interface ResourceOptions {
@@ -15,6 +16,11 @@ export interface ResourceOptions {
   mimeType?: string;
   /** Icons a client may show for the resource. */
   icons?: Icon[];
+  /**
+   * Completers by template variable name, for `completion/complete` (a URI template's resources
+   * only). A caller who may not read the resource gets its refusal, not completions.
+   */
+  complete?: Completers;
   /** `_meta` sent in `resources/list`. */
   _meta?: Record<string, unknown>;
 }
@@ -31,7 +37,7 @@ export interface ResourceMetadata extends ResourceOptions {
  * `ReadResourceResult`, a string (text) or an object (JSON text).
  *
  * @example
- * @Resource('users://{id}/profile', { mimeType: 'application/json' })
+ * @Resource('users://{id}/profile', { mimeType: 'application/json', complete: { id: (value) => userIds.filter((id) => id.startsWith(value)) } })
  * profile(uri: URL, { id }: { id: string }) { return { id }; }
  */
 export function Resource(uri: string, options: ResourceOptions = {}): MethodDecorator {

@@ -6,6 +6,7 @@ import type { ResourceMetadata, ResourceOptions } from '../decorators/resource.d
 import type { PromptArgumentSpec, PromptMetadata, PromptOptions } from '../decorators/prompt.decorator';
 import { policyFromRules, type AccessPolicy, type AccessRule } from './access-policy';
 import { dtoToJsonSchema } from './input-schema';
+import type { Completer, Completers } from '../decorators/completer';
 import type { InputSpec, PromptTarget, ResourceTarget, Target, TargetCallContext, ToolTarget } from './targets';
 import { StartupError } from '../startup-error';
 
@@ -127,6 +128,9 @@ function buildResource(
   } else if (!URL.canParse(metadata.uri)) {
     throw new StartupError(`${source}: "${metadata.uri}" is not a URI`);
   }
+  if (!template && metadata.complete !== undefined && Object.keys(metadata.complete).length > 0) {
+    throw new StartupError(`${source}: only a URI template's variables can be completed; "${metadata.uri}" has none`);
+  }
   return {
     kind: 'resource',
     name,
@@ -137,6 +141,7 @@ function buildResource(
     mimeType: metadata.mimeType,
     icons: metadata.icons,
     _meta: metadata._meta,
+    completers: completersFor(metadata.complete, template?.variableNames ?? [], 'variable', source),
     source,
     policy,
     invoke,
@@ -153,6 +158,7 @@ function buildPrompt(
 ): PromptTarget {
   assertName(name, source);
   const { input, inputSchema } = resolveInput(options.input ?? dtoFromSignature(declared, source, '@Prompt(name, '), source);
+  const promptArguments = options.arguments ?? argumentsFromSchema(inputSchema);
   return {
     kind: 'prompt',
     name,
@@ -163,9 +169,25 @@ function buildPrompt(
     source,
     policy,
     input,
-    arguments: options.arguments ?? argumentsFromSchema(inputSchema),
+    arguments: promptArguments,
+    completers: completersFor(options.complete, promptArguments.map((a) => a.name), 'argument', source),
     invoke,
   };
+}
+
+/** The `complete` option as a map, each name one the target has and each completer a function. */
+function completersFor(complete: Completers | undefined, names: readonly string[], what: 'argument' | 'variable', source: string): ReadonlyMap<string, Completer> {
+  if (complete === undefined) return NO_COMPLETERS;
+  if (typeof complete !== 'object' || complete === null) throw new StartupError(`${source}: complete must be an object of completer functions by ${what} name`);
+  const completers = new Map<string, Completer>();
+  for (const [name, completer] of Object.entries(complete)) {
+    if (!names.includes(name)) {
+      throw new StartupError(`${source}: complete names the ${what} "${name}", which it does not have (${what}s: ${names.join(', ') || 'none'})`);
+    }
+    if (typeof completer !== 'function') throw new StartupError(`${source}: the completer of "${name}" must be a function`);
+    completers.set(name, completer);
+  }
+  return completers;
 }
 
 function resolveInput(
@@ -188,6 +210,7 @@ function resolveInput(
 type SignatureInput = { kind: 'dto'; dto: DtoClass } | { kind: 'none' } | { kind: 'unreadable' };
 
 const NO_DTO: SignatureInput = Object.freeze({ kind: 'none' });
+const NO_COMPLETERS: ReadonlyMap<string, Completer> = new Map();
 
 /**
  * A first parameter typed as a class is the DTO; `unknown`, `any`, interfaces and builtins are

@@ -3,6 +3,7 @@ import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.j
 import type { AccessPolicy } from './access-policy';
 import type { DtoClass, JsonObjectSchema } from '../decorators/tool.decorator';
 import type { PromptArgumentSpec } from '../decorators/prompt.decorator';
+import type { Completer } from '../decorators/completer';
 import type { DependencyContainer } from 'tsyringe';
 
 /** What a target's handler is called with besides its input: the handler's context (`ToolContext`). */
@@ -67,6 +68,8 @@ export interface ResourceTarget extends TargetBase {
   readonly template?: UriTemplate;
   /** The content's MIME type. */
   readonly mimeType?: string;
+  /** Completers of the template's variables, by name. */
+  readonly completers: ReadonlyMap<string, Completer>;
   /** Runs the handler for a URI, with the template's variables. */
   invoke(uri: URL, variables: Record<string, string | string[]>, ctx: TargetCallContext): unknown;
 }
@@ -79,6 +82,8 @@ export interface PromptTarget extends TargetBase {
   readonly arguments: PromptArgumentSpec[];
   /** How its arguments are checked. */
   readonly input: InputSpec;
+  /** Completers of the arguments, by name. */
+  readonly completers: ReadonlyMap<string, Completer>;
   /** Runs the handler with checked arguments. */
   invoke(args: unknown, ctx: TargetCallContext): unknown;
 }

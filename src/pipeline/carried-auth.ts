@@ -20,8 +20,8 @@ export interface CarriedRequest {
   /** The caller the HTTP gate verified. */
   auth?: AuthContext;
   session?: SessionData;
-  /** Targets whose access the HTTP gate already decided for this caller. */
-  decided?: ReadonlySet<Target>;
+  /** Targets whose access the HTTP gate already decided for this caller; `undefined`: the access of a request naming no known target. */
+  decided?: ReadonlySet<Target | undefined>;
 }
 
 /** An `authInfo` for the SDK carrying `carried` (and the bearer token, as the SDK's own field). */

@@ -56,7 +56,7 @@ export class RequestPipeline {
       // The SDK's per-request sender; our notifications are ServerNotifications by construction.
       notify: extra.sendNotification as RequestContextInit['notify'],
     });
-    if (target && carried?.decided?.has(target)) ctx[POLICY_ENFORCED] = true;
+    if (carried?.decided?.has(target)) ctx[POLICY_ENFORCED] = true;
     this.chain ??= compose([...this.globalMiddleware(), this.targetStage]);
     return this.chain(ctx, terminal);
   }

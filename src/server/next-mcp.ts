@@ -5,7 +5,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { scanClass, scanPromptFunction, scanResourceFunction, scanToolFunction, type Constructor, type HandlerFn } from '../metadata/scanner';
-import type { TargetCallContext } from '../metadata/targets';
+import type { Target } from '../metadata/targets';
 import type { ToolOptions } from '../decorators/tool.decorator';
 import type { ResourceOptions } from '../decorators/resource.decorator';
 import type { PromptOptions } from '../decorators/prompt.decorator';
@@ -20,6 +20,8 @@ import { installProtocolHandlers } from './protocol-handlers';
 import { CredentialDetachingTransport } from './transports/credential-detaching-transport';
 import { LazyJsonSchemaValidator } from './lazy-json-schema-validator';
 import { ConnectedClient } from './connected-client';
+import { ConnectedClients } from './connected-clients';
+import { ClassInstances } from './class-instances';
 import { ElicitationRegistry } from './elicitation-registry';
 import { serverCapabilities, serverInfo, type ServerDescription } from './server-description';
 import { StdioServerTransport } from './transports/stdio-transport';
@@ -90,14 +92,8 @@ export class NextMCP {
 
   private readonly middlewares: Middleware[] = [];
   private readonly pipeline: RequestPipeline;
-  private readonly classes = new Set<Constructor>();
-  /** Classes we registered as singletons (built at start-up); user-registered ones keep their scope. */
-  private readonly singletons = new Set<Constructor>();
-  /** Their instances, built at start-up: a call needs no request container to find them. */
-  private readonly singletonInstances = new Map<Constructor, object>();
-  private readonly resolveInstance = (cls: Constructor, ctx: TargetCallContext): object =>
-    this.singletonInstances.get(cls) ?? ctx.container.resolve(cls);
-  private readonly connections = new Set<Server>();
+  private readonly instances: ClassInstances;
+  private readonly clients = new ConnectedClients();
   private readonly listeners = new Set<Listener>();
   private readonly closeHooks: (() => unknown)[] = [];
   private readonly httpRoutes: ((req: IncomingMessage, res: ServerResponse) => boolean)[] = [];
@@ -116,6 +112,7 @@ export class NextMCP {
       throw new TypeError('new NextMCP({ name, version }) needs a name and a version');
     }
     this.container = options.container ?? rootContainer.createChildContainer();
+    this.instances = new ClassInstances(this.container);
     this.auth = new ServerAuth(this.container, () => this.registry.all(), options.toolListing ?? 'all', options.logger);
     this.pipeline = new RequestPipeline(this.container, () => this.middlewares, createEnforcementStage(this.auth));
     if (options.exposeAuthMetadata) {
@@ -124,51 +121,96 @@ export class NextMCP {
     }
   }
 
-  /** Registers classes whose `@Tool`, `@Resource` and `@Prompt` methods become targets. */
+  /**
+   * Registers classes whose `@Tool`, `@Resource` and `@Prompt` methods become targets. After the
+   * server started, each class is checked as at start-up (its access compiled, its instance built)
+   * and open sessions are told their lists changed; a class that cannot be served throws a
+   * `StartupError` and adds nothing.
+   */
   register(...classes: Constructor[]): this {
-    this.assertNotStarted('register()');
     for (const cls of classes) {
-      if (this.classes.has(cls)) throw new StartupError(`${cls.name} is already registered`);
-      for (const target of scanClass(cls, this.resolveInstance)) this.registry.add(target);
-      this.classes.add(cls);
-      // Tool classes are singletons per server unless the user registered them otherwise.
-      if (!this.container.isRegistered(cls, true)) {
-        this.container.registerSingleton(cls);
-        this.singletons.add(cls);
-      }
+      this.instances.assertNew(cls);
+      const targets = scanClass(cls, this.instances.resolve);
+      this.registry.assertAddable(targets);
+      const adopted = this.instances.adopt(cls);
+      this.addTargets(targets);
+      adopted();
     }
     return this;
   }
 
   /**
+   * Removes a tool or prompt by name, or a resource by its URI or URI template, with its compiled
+   * access; open sessions are told the list changed, and subscriptions to URIs no resource serves
+   * any more are dropped. Returns whether there was such a target. A call already running
+   * finishes.
+   *
+   * @example
+   * mcp.unregister('tool', 'beta_search');
+   * mcp.unregister('resource', 'notes://{id}');
+   */
+  unregister(kind: 'tool' | 'prompt' | 'resource', name: string): boolean {
+    if (kind !== 'tool' && kind !== 'prompt' && kind !== 'resource') throw new TypeError(`unregister() takes 'tool', 'prompt' or 'resource', not ${String(kind)}`);
+    if (!this.registry.remove(kind, name)) return false;
+    if (this.started) {
+      this.auth.compile();
+      if (kind === 'resource') this.clients.dropSubscriptions((uri) => this.registry.findResource(uri) !== undefined);
+      this.clients.notifyListChanged([kind]);
+    }
+    return true;
+  }
+
+  /**
+   * Sends `notifications/resources/updated` for `uri` to every MCP session subscribed to it
+   * (`resources/subscribe`, which needs what reading the resource needs). Resolves to the number
+   * of sessions notified.
+   *
+   * @example
+   * await notes.save(id, text);
+   * await mcp.notifyResourceUpdated(`notes://${id}`);
+   */
+  notifyResourceUpdated(uri: string): Promise<number> {
+    if (typeof uri !== 'string') return Promise.reject(new TypeError('notifyResourceUpdated() takes a URI string'));
+    return this.clients.notifyResourceUpdated(uri);
+  }
+
+  /**
    * What this server's installed auth amounts to (requirement, providers, scopes, roles,
-   * permissions), in the seed's wire shape via `toJSON()`. Like `listen()`, it checks and freezes
-   * the configuration, so call it after registering everything.
+   * permissions), in the seed's wire shape via `toJSON()`. Like `listen()`, it starts the server
+   * (checking the configuration), so call it after setting everything up.
    */
   authMetadata(): AuthMetadata {
     this.start();
     return buildAuthMetadata(this.auth, this.registry);
   }
 
-  /** Functional form: `mcp.tool('ping', {}, async (args, ctx) => 'pong')`. */
+  /**
+   * Functional form: `mcp.tool('ping', {}, async (args, ctx) => 'pong')`. Like `register()`, it may
+   * be called after the server started.
+   */
   tool(name: string, options: Omit<ToolOptions, 'name'>, handler: HandlerFn): this {
-    this.assertNotStarted('tool()');
-    this.registry.add(scanToolFunction(name, options, handler));
+    this.addTargets([scanToolFunction(name, options, handler)]);
     return this;
   }
 
   /** Functional form of `@Resource`: `mcp.resource('notes://{id}', {}, async (uri, { id }, ctx) => …)`. */
   resource(uri: string, options: ResourceOptions, handler: HandlerFn): this {
-    this.assertNotStarted('resource()');
-    this.registry.add(scanResourceFunction(uri, options, handler));
+    this.addTargets([scanResourceFunction(uri, options, handler)]);
     return this;
   }
 
   /** Functional form of `@Prompt`: `mcp.prompt('review', {}, async (args, ctx) => …)`. */
   prompt(name: string, options: PromptOptions, handler: HandlerFn): this {
-    this.assertNotStarted('prompt()');
-    this.registry.add(scanPromptFunction(name, options, handler));
+    this.addTargets([scanPromptFunction(name, options, handler)]);
     return this;
+  }
+
+  /** Adds targets: after start-up, only once their access compiled and checked, then tells open sessions. */
+  private addTargets(targets: Target[]): void {
+    this.registry.assertAddable(targets);
+    this.auth.admit(targets);
+    this.registry.add(...targets);
+    if (this.started) this.clients.notifyListChanged(targets.map((t) => t.kind));
   }
 
   /** Adds global middleware; it wraps every request in `use()` order. */
@@ -263,7 +305,7 @@ export class NextMCP {
   /** Closes every connection and listener and runs close hooks. */
   async close(): Promise<void> {
     const closing: Promise<unknown>[] = [...this.listeners].map((l) => l.close());
-    closing.push(...[...this.connections].map((s) => s.close()));
+    closing.push(...this.clients.closeAll());
     closing.push(...this.closeHooks.splice(0).map(async (hook) => hook()));
     closing.push(...this.auth.sessionStores().map((store) => store.close()));
     this.auth.unwatchStores();
@@ -275,37 +317,25 @@ export class NextMCP {
   private start(): void {
     if (this.started) return;
     this.auth.start();
-    for (const cls of this.singletons) this.instantiate(cls);
+    this.instances.start();
     this.started = true;
-  }
-
-  /** Builds singletons at start-up so a missing dependency is a start-up error, not a failed call. */
-  private instantiate(cls: Constructor): void {
-    try {
-      this.singletonInstances.set(cls, this.container.resolve(cls));
-    } catch (error) {
-      throw new StartupError(
-        `Cannot construct ${cls.name}: ${(error as Error).message}. ` +
-          'Classes with constructor parameters need @injectable() and registered dependencies.',
-      );
-    }
   }
 
   /** One SDK `Server` for one connection (or stateful HTTP session, or stateless HTTP request). */
   private createProtocolServer(kind: TransportKind, connection: { stateless?: boolean } = {}): Server {
     // Stateless HTTP builds a server per request: its Ajv instance is built only if ever used.
     const validator = new LazyJsonSchemaValidator();
-    const capabilities = serverCapabilities(this.registry);
+    const capabilities = serverCapabilities(this.registry, connection);
     const server = new Server(serverInfo(this.options), {
       capabilities,
       ...(this.options.instructions && { instructions: this.options.instructions }),
       jsonSchemaValidator: validator,
     });
-    const client = new ConnectedClient(server, validator, this.elicitations, connection.stateless ? STATELESS_HTTP : undefined);
+    const client = new ConnectedClient(server, capabilities, validator, this.elicitations, connection.stateless ? STATELESS_HTTP : undefined);
     installProtocolHandlers(server, { registry: this.registry, pipeline: this.pipeline, listing: this.auth, transport: kind, capabilities, client });
-    this.connections.add(server);
+    this.clients.add(client);
     server.onclose = () => {
-      this.connections.delete(server);
+      this.clients.delete(client);
       client.closed();
     };
     return server;

@@ -1,6 +1,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
@@ -8,7 +9,10 @@ import {
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
   SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
   type CallToolResult,
+  type CompleteResult,
   type ListPromptsResult,
   type ListResourcesResult,
   type ListResourceTemplatesResult,
@@ -23,10 +27,11 @@ import { createToolContext } from '../pipeline/tool-context';
 import { validateArguments } from '../pipeline/validation';
 import { toCallToolResult, toErrorResult, toGetPromptResult, toReadResourceResult } from '../pipeline/results';
 import { JsonRpcError, JsonRpcErrorCode } from '../pipeline/json-rpc-error';
-import type { Target, ToolTarget } from '../metadata/targets';
+import type { PromptTarget, ResourceTarget, Target, ToolTarget } from '../metadata/targets';
 import type { TargetRegistry } from './target-registry';
 import type { ConnectedClient } from './connected-client';
 import { isProtocolError, noteUrlElicitations } from './handler-errors';
+import { completeArgument } from './completion';
 
 /** What the handlers need from the server beyond the registry and pipeline. */
 export interface ListingPolicy {
@@ -50,12 +55,20 @@ export interface ProtocolWiring {
   client: ConnectedClient;
 }
 
-/** Registers our handlers for tools, resources, prompts and logging on one low-level SDK `Server`. */
+/** Registers our handlers for tools, resources, prompts, completions and logging on one low-level SDK `Server`. */
 export function installProtocolHandlers(server: Server, { registry, pipeline, listing, transport, capabilities, client }: ProtocolWiring): void {
   const run: Run = (method, params, extra, target, terminal) => pipeline.run(method, params, extra, transport, target, terminal);
   if (capabilities.tools) installToolHandlers(server, registry, listing, run, client);
   if (capabilities.resources) installResourceHandlers(server, registry, listing, run, client);
   if (capabilities.prompts) installPromptHandlers(server, registry, listing, run, client);
+  if (capabilities.resources?.subscribe) installSubscriptionHandlers(server, registry, run, client);
+
+  if (capabilities.completions) {
+    server.setRequestHandler(CompleteRequestSchema, (request, extra) => {
+      const target = registry.targetOf(request.method, request.params) as PromptTarget | ResourceTarget | undefined;
+      return run(request.method, request.params, extra, target, (ctx) => completeArgument(target, request.params, ctx.auth)) as Promise<CompleteResult>;
+    });
+  }
 
   // Replaces the SDK's own handler: the level is kept per MCP session, and the request is decided
   // by the pipeline like any other.
@@ -127,6 +140,22 @@ function installResourceHandlers(server: Server, registry: TargetRegistry, listi
       }
     }) as never;
   });
+}
+
+/** Subscriptions belong to the session and need what reading the resource needs. */
+function installSubscriptionHandlers(server: Server, registry: TargetRegistry, run: Run, client: ConnectedClient): void {
+  for (const schema of [SubscribeRequestSchema, UnsubscribeRequestSchema]) {
+    server.setRequestHandler(schema, (request, extra) => {
+      const { uri } = request.params;
+      const found = registry.findResource(uri);
+      return run(request.method, request.params, extra, found?.target, async () => {
+        if (!found) throw new JsonRpcError(JsonRpcErrorCode.RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+        if (request.method === 'resources/subscribe') client.subscribe(uri);
+        else client.unsubscribe(uri);
+        return {};
+      }) as Promise<Record<string, never>>;
+    });
+  }
 }
 
 function installPromptHandlers(server: Server, registry: TargetRegistry, listing: ListingPolicy, run: Run, client: ConnectedClient): void {

@@ -28,12 +28,21 @@ export function serverInfo(options: ServerDescription): Implementation {
   };
 }
 
-/** What the server declares: tools, resources and prompts only when some are registered. */
-export function serverCapabilities(registry: TargetRegistry): ServerCapabilities {
+/**
+ * What the server declares to a session when it opens: `tools`, `resources` and `prompts` only
+ * when some are registered then (capabilities cannot change within a session), `completions` with
+ * prompts or resources, and `logging`. Lists can change at run time and resources be subscribed
+ * to, except over stateless HTTP, which has no session to notify.
+ */
+export function serverCapabilities(registry: TargetRegistry, connection: { stateless?: boolean } = {}): ServerCapabilities {
+  const notifiable = !connection.stateless;
+  const hasResources = registry.resources.size > 0 || registry.resourceTemplates.length > 0;
+  const hasPrompts = registry.prompts.size > 0;
   return {
-    ...(registry.tools.size > 0 && { tools: {} }),
-    ...((registry.resources.size > 0 || registry.resourceTemplates.length > 0) && { resources: {} }),
-    ...(registry.prompts.size > 0 && { prompts: {} }),
+    ...(registry.tools.size > 0 && { tools: notifiable ? { listChanged: true } : {} }),
+    ...(hasResources && { resources: notifiable ? { subscribe: true, listChanged: true } : {} }),
+    ...(hasPrompts && { prompts: notifiable ? { listChanged: true } : {} }),
+    ...((hasPrompts || hasResources) && { completions: {} }),
     logging: {},
   };
 }

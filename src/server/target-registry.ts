@@ -1,8 +1,32 @@
 import type { PromptTarget, ResourceTarget, Target, ToolTarget } from '../metadata/targets';
 import { StartupError } from '../startup-error';
 
-/** Requests that address a target; they are enforced even when the target is unknown (e.g. an unknown tool name). */
-export const TARGETED_METHODS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get']);
+/**
+ * Requests that address a target, decided by that target's access (a completion or a subscription
+ * needs what using the prompt or reading the resource needs). They are enforced even when the
+ * target is unknown (e.g. an unknown tool name).
+ */
+export const TARGETED_METHODS: ReadonlySet<string> = new Set([
+  'tools/call',
+  'resources/read',
+  'prompts/get',
+  'completion/complete',
+  'resources/subscribe',
+  'resources/unsubscribe',
+]);
+
+/**
+ * Requests that address no target yet change what the MCP session is sent: decided like a call to
+ * no known target (under a REQUIRED middleware: an authenticated caller with its scopes).
+ */
+export const SESSION_SETTING_METHODS: ReadonlySet<string> = new Set(['logging/setLevel']);
+
+/** Whether a request is decided by an access: every request but `initialize`, `ping` and the listings. */
+export function isDecidedMethod(method: string): boolean {
+  return TARGETED_METHODS.has(method) || SESSION_SETTING_METHODS.has(method);
+}
+
+export type TargetKind = Target['kind'];
 
 /** The tools, resources and prompts of one server, by name (tools, prompts) and URI (resources). */
 export class TargetRegistry {
@@ -13,24 +37,31 @@ export class TargetRegistry {
   /** Templated resources, matched in registration order. */
   readonly resourceTemplates: ResourceTarget[] = [];
 
-  add(target: Target): void {
-    switch (target.kind) {
-      case 'tool':
-        this.addUnique(this.tools, target.name, target, 'tool name');
-        break;
-      case 'prompt':
-        this.addUnique(this.prompts, target.name, target, 'prompt name');
-        break;
-      case 'resource':
-        if (target.template) {
-          const clash = this.resourceTemplates.find((t) => t.uri === target.uri);
-          if (clash) throw duplicate('resource URI template', target.uri, clash, target);
-          this.resourceTemplates.push(target);
-        } else {
-          this.addUnique(this.resources, target.uri, target, 'resource URI');
-        }
-        break;
+  /** Throws when one of `targets` clashes with another of them or with a registered one. */
+  assertAddable(targets: readonly Target[]): void {
+    const adding = new TargetRegistry();
+    for (const target of targets) {
+      this.assertFree(target);
+      adding.assertFree(target);
+      adding.insert(target);
     }
+  }
+
+  /** Adds all of `targets` or, when one clashes, none (throws). */
+  add(...targets: Target[]): void {
+    this.assertAddable(targets);
+    for (const target of targets) this.insert(target);
+  }
+
+  /** Removes the tool or prompt named `name`, or the resource whose URI or URI template is `name`; the removed target, if any. */
+  remove(kind: TargetKind, name: string): Target | undefined {
+    const target = this.find(kind, name);
+    if (!target) return undefined;
+    if (target.kind === 'tool') this.tools.delete(name);
+    else if (target.kind === 'prompt') this.prompts.delete(name);
+    else if (target.template) this.resourceTemplates.splice(this.resourceTemplates.indexOf(target), 1);
+    else this.resources.delete(name);
+    return target;
   }
 
   /** The resource a URI addresses: a fixed URI first, then the first template that matches. */
@@ -44,6 +75,11 @@ export class TargetRegistry {
     return undefined;
   }
 
+  /** The resource a completion's `ref/resource` names: by its URI template, else as a URI it serves. */
+  resourceOfReference(uri: string): ResourceTarget | undefined {
+    return this.resourceTemplates.find((t) => t.uri === uri) ?? this.findResource(uri)?.target;
+  }
+
   /** The target a request addresses, if it addresses a known one. */
   targetOf(method: string, params: Record<string, unknown> | undefined): Target | undefined {
     switch (method) {
@@ -52,7 +88,15 @@ export class TargetRegistry {
       case 'prompts/get':
         return this.prompts.get(String(params?.name));
       case 'resources/read':
+      case 'resources/subscribe':
+      case 'resources/unsubscribe':
         return this.findResource(String(params?.uri))?.target;
+      case 'completion/complete': {
+        const ref = params?.ref as { type?: unknown; name?: unknown; uri?: unknown } | undefined;
+        if (ref?.type === 'ref/prompt') return this.prompts.get(String(ref.name));
+        if (ref?.type === 'ref/resource') return this.resourceOfReference(String(ref.uri));
+        return undefined;
+      }
       default:
         return undefined;
     }
@@ -62,13 +106,28 @@ export class TargetRegistry {
     return [...this.tools.values(), ...this.resources.values(), ...this.resourceTemplates, ...this.prompts.values()];
   }
 
-  private addUnique<T extends Target>(map: Map<string, T>, key: string, target: T, what: string): void {
-    const existing = map.get(key);
-    if (existing) throw duplicate(what, key, existing, target);
-    map.set(key, target);
+  private find(kind: TargetKind, name: string): Target | undefined {
+    if (kind === 'tool') return this.tools.get(name);
+    if (kind === 'prompt') return this.prompts.get(name);
+    return this.resources.get(name) ?? this.resourceTemplates.find((t) => t.uri === name);
+  }
+
+  private assertFree(target: Target): void {
+    const key = target.kind === 'resource' ? target.uri : target.name;
+    const existing = this.find(target.kind, key);
+    // A fixed URI and a template are never the same string (a template has braces).
+    if (existing) throw new StartupError(`Duplicate ${describeKey(target)} "${key}": declared by ${existing.source} and by ${target.source}`);
+  }
+
+  private insert(target: Target): void {
+    if (target.kind === 'tool') this.tools.set(target.name, target);
+    else if (target.kind === 'prompt') this.prompts.set(target.name, target);
+    else if (target.template) this.resourceTemplates.push(target);
+    else this.resources.set(target.uri, target);
   }
 }
 
-function duplicate(what: string, key: string, first: Target, second: Target): StartupError {
-  return new StartupError(`Duplicate ${what} "${key}": declared by ${first.source} and by ${second.source}`);
+function describeKey(target: Target): string {
+  if (target.kind === 'resource') return target.template ? 'resource URI template' : 'resource URI';
+  return `${target.kind} name`;
 }

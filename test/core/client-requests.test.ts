@@ -57,7 +57,7 @@ describe.each(TRANSPORTS)('requests to the client over %s', (transport: Transpor
     const { client } = bare;
     expect(client.getServerVersion()).toEqual(SERVER_INFO);
     // No resources or prompts are registered.
-    expect(client.getServerCapabilities()).toEqual({ tools: {}, logging: {} });
+    expect(client.getServerCapabilities()).toEqual({ tools: { listChanged: true }, logging: {} });
     const { tools } = await client.listTools();
     expect(tools.find((t) => t.name === 'roots')).toMatchObject({ icons: [ICON], execution: { taskSupport: 'forbidden' } });
     await expect(client.listPrompts()).rejects.toMatchObject({ code: ErrorCode.MethodNotFound });

@@ -4,9 +4,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { NextMCP } from '../../src';
-import { AuthorizationError } from '../../src';
+import { AuthorizationError, AuthRequirement } from '../../src';
 import { clientRequestServer } from '../fixtures/client-requests-server';
-import { eventually } from '../support/three-transports';
+import { GUEST_KEY, READER_KEY, surfaceServer } from '../fixtures/surface-server';
+import { connectOver, eventually, TRANSPORTS, type Connected, type TransportName } from '../support/three-transports';
+import { expectedRefusal, refusalOf } from '../support/refusal';
 
 async function connectClient(mcp: NextMCP, url?: URL) {
   const client = new Client({ name: 'levels', version: '1' });
@@ -55,4 +57,44 @@ describe('logging/setLevel', () => {
     expect(methods).toEqual(['logging/setLevel', 'tools/call']);
     expect(levels).toEqual(['debug', 'info', 'warning', 'error']);
   });
+});
+
+describe.each(TRANSPORTS)('logging/setLevel under a REQUIRED middleware, over %s', (transport: TransportName) => {
+  // It addresses no target but changes what the session is sent: decided like a call to no known
+  // target, so it needs what the middleware requires (here an authenticated caller with notes:read).
+  const connect = (key?: string) =>
+    connectOver(transport, {
+      build: () => surfaceServer(AuthRequirement.REQUIRED),
+      stdioFixture: 'test/fixtures/surface-stdio.ts',
+      stdioEnv: { SURFACE_REQUIREMENT: AuthRequirement.REQUIRED },
+      credentials: key ? { api_key: key } : undefined,
+    });
+  let guest: Connected;
+  let reader: Connected;
+
+  beforeAll(async () => {
+    [guest, reader] = await Promise.all([connect(GUEST_KEY), connect(READER_KEY)]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.allSettled([guest?.close(), reader?.close()]);
+  });
+
+  it('needs the middleware\'s scopes, like a call (403 over HTTP), while listings need none', async () => {
+    expect((await guest.client.listTools()).tools.length).toBeGreaterThan(0);
+    expect(await refusalOf(guest.client.setLoggingLevel('error'))).toEqual(expectedRefusal(transport, -31003, 'insufficient_scope'));
+    await expect(reader.client.setLoggingLevel('error')).resolves.toEqual({});
+  });
+
+  if (transport !== 'http') {
+    // Over HTTP a REQUIRED server answers 401 to every request without a valid token, initialize included.
+    it('needs an authenticated caller, though initialize and listings do not', async () => {
+      const anonymous = await connect();
+      try {
+        expect((await anonymous.client.listTools()).tools.length).toBeGreaterThan(0);
+        expect(await refusalOf(anonymous.client.setLoggingLevel('error'))).toEqual(expectedRefusal(transport, -31001, 'authentication_required'));
+      } finally {
+        await anonymous.close();
+      }
+    });
+  }
 });

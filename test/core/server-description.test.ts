@@ -55,8 +55,8 @@ describe('server description', () => {
   });
 
   it.each([
-    ['only resources', (mcp: NextMCP) => mcp.resource('r://x', {}, async () => 'x'), { resources: {}, logging: {} }],
-    ['only prompts', (mcp: NextMCP) => mcp.prompt('p', {}, async () => 'p'), { prompts: {}, logging: {} }],
+    ['only resources', (mcp: NextMCP) => mcp.resource('r://x', {}, async () => 'x'), { resources: { subscribe: true, listChanged: true }, completions: {}, logging: {} }],
+    ['only prompts', (mcp: NextMCP) => mcp.prompt('p', {}, async () => 'p'), { prompts: { listChanged: true }, completions: {}, logging: {} }],
     ['nothing', (mcp: NextMCP) => mcp, { logging: {} }],
   ])('declares capabilities for what is registered: %s', async (_name, setUp, capabilities) => {
     const mcp = new NextMCP({ name: 'caps', version: '1' });

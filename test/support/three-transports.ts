@@ -2,12 +2,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { FetchLike, Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ClientCapabilities, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { NextMCP } from '../../src';
+import type { Credentials, NextMCP } from '../../src';
+
+/** The environment variable a stdio fixture reads its connection's default credentials from (JSON). */
+export const CREDENTIALS_ENV = 'NEXTMCP_TEST_CREDENTIALS';
 
 export type TransportName = 'in-memory' | 'http' | 'stdio';
 export const TRANSPORTS: TransportName[] = ['in-memory', 'http', 'stdio'];
@@ -25,11 +28,15 @@ export interface Connected {
 
 /**
  * A real SDK `Client` with `capabilities` connected to a server: `build()` in process (in memory or
- * over HTTP on 127.0.0.1), or the stdio fixture `stdioFixture` as a child process.
+ * over HTTP on 127.0.0.1), or the stdio fixture `stdioFixture` as a child process. `credentials` go
+ * the way each transport carries them: the connection's default credentials in memory, headers
+ * over HTTP, and for the stdio child `CREDENTIALS_ENV` (which the fixture passes to `listen()`).
+ * Over HTTP it resolves once the session's event stream is open, so notifications the server
+ * sends from then on reach the client. `stdioEnv` adds to the stdio child's environment.
  */
 export async function connectOver(
   name: TransportName,
-  options: { build: () => NextMCP; stdioFixture: string; capabilities?: ClientCapabilities },
+  options: { build: () => NextMCP; stdioFixture: string; capabilities?: ClientCapabilities; credentials?: Credentials; stdioEnv?: Record<string, string> },
 ): Promise<Connected> {
   const client = new Client({ name: `test-${name}`, version: '1.0.0' }, { capabilities: options.capabilities ?? {} });
   const received: JSONRPCMessage[] = [];
@@ -46,6 +53,7 @@ export async function connectOver(
       command: process.execPath,
       args: ['-r', 'ts-node/register/transpile-only', options.stdioFixture],
       cwd: join(__dirname, '../..'),
+      env: { ...getDefaultEnvironment(), ...options.stdioEnv, ...(options.credentials && { [CREDENTIALS_ENV]: JSON.stringify(options.credentials) }) },
       stderr: 'pipe',
     });
     createInterface({ input: transport.stderr as Readable }).on('line', (line) => stderrLines.push(line));
@@ -56,9 +64,17 @@ export async function connectOver(
   const mcp = options.build();
   if (name === 'http') {
     const listener = await mcp.listen({ transport: 'http', port: 0 });
-    const transport = new StreamableHTTPClientTransport(listener.url!);
+    let streamOpened!: () => void;
+    const streamOpen = new Promise<void>((resolve) => (streamOpened = resolve));
+    const watchingFetch: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      if (init?.method === 'GET' && response.ok) streamOpened();
+      return response;
+    };
+    const transport = new StreamableHTTPClientTransport(listener.url!, { fetch: watchingFetch, requestInit: { headers: credentialHeaders(options.credentials) } });
     await client.connect(transport);
     record(transport);
+    await streamOpen;
     return {
       client,
       received,
@@ -71,7 +87,7 @@ export async function connectOver(
     };
   }
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await mcp.connect(serverSide);
+  await mcp.connect(serverSide, { credentials: options.credentials });
   await client.connect(clientSide);
   record(clientSide);
   return {
@@ -83,6 +99,14 @@ export async function connectOver(
       await mcp.close();
     },
   };
+}
+
+/** Credentials as HTTP headers: `Authorization: Bearer` for an access token, `X-API-Key` for an API key. */
+export function credentialHeaders(credentials: Credentials | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (credentials?.access_token) headers.authorization = `Bearer ${String(credentials.access_token)}`;
+  if (credentials?.api_key) headers['x-api-key'] = String(credentials.api_key);
+  return headers;
 }
 
 /** Resolves once `condition()` holds, checking whenever the event loop turns. */

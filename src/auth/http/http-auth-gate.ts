@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AdmittedRequest, HttpAdmission, HttpRefusal, ResourceInfo } from './http-admission';
-import type { TargetRegistry } from '../../server/target-registry';
+import { isDecidedMethod, type TargetRegistry } from '../../server/target-registry';
 import type { Target } from '../../metadata/targets';
 import { hasBodyCredentials } from '../../pipeline/credentials';
 import type { ServerAuth } from '../server-auth';
@@ -50,12 +50,14 @@ export class HttpAuthGate implements HttpAdmission {
   }
 
   /**
-   * Authenticates once and decides each targeted call; every call decided here is reported once
+   * Authenticates once and decides each call that is not `initialize`, `ping` or a listing; every call decided here is reported once
    * (`auth:allowed`/`auth:denied`), and a refusal before any call was decided is reported for each
    * request (with its HTTP method when the request carries no JSON-RPC message).
    */
   private async decide(requests: RequestMessage[], credentials: Credentials | undefined, resource: ResourceInfo, httpMethod: string): Promise<AdmittedRequest> {
     const calls: DecidedRequest[] = requests.map((r) => ({ method: r.method, target: this.registry.targetOf(r.method, r.params), transport: 'http' }));
+    // Everything but initialize, ping and listings is decided here (calls to unknown targets too).
+    const toDecide = calls.filter((call) => isDecidedMethod(call.method));
     const credential = credentials && presentedCredential(credentials);
     const token = credential?.kind === 'bearer' ? credential.value : '';
     // With no provider configured, credentials are passed on unverified (as ctx.credentials) for
@@ -63,15 +65,14 @@ export class HttpAuthGate implements HttpAdmission {
     const checkable = credentials && this.auth.providerNames().length > 0 ? credentials : undefined;
     let caller: Caller | undefined;
     let deciding: DecidedRequest | undefined;
-    const decided = new Set<Target>();
+    const decided = new Set<Target | undefined>();
     try {
       caller = checkable ? await this.authenticate(checkable, undefined, resource) : undefined;
       const required = this.auth.requiredMiddleware;
       if (!caller && required) {
         throw new AuthenticationError('Authentication required', { providers: this.auth.providerNames(), requiredScopes: required.requiredScopes });
       }
-      for (const call of calls) {
-        if (!call.target) continue;
+      for (const call of toDecide) {
         deciding = call;
         const access = this.auth.accessOf(call.target);
         const named = access.providerName;
@@ -86,7 +87,7 @@ export class HttpAuthGate implements HttpAdmission {
       for (const call of refused) this.auth.decisions.denied(call, caller?.auth, error);
       throw error;
     }
-    for (const call of calls) if (call.target) this.auth.decisions.allowed(call, caller?.auth);
+    for (const call of toDecide) this.auth.decisions.allowed(call, caller?.auth);
     return { credentials, auth: caller?.auth, session: caller?.session, decided, token };
   }
 
