@@ -23,7 +23,7 @@ export function copyPlainData<T>(value: T): T | typeof NOT_PLAIN {
  * an object with `Object.prototype` or no prototype; `undefined` for anything else (a proxy, a
  * class instance, a date, a map, a sparse array). Its items are not looked at.
  */
-function plainContainer(value: object): 'array' | 'object' | undefined {
+export function plainContainer(value: object): 'array' | 'object' | undefined {
   if (types.isProxy(value)) return undefined;
   if (Array.isArray(value)) {
     // Holes and extra (non-index) properties are kept by structuredClone; leave those to it.

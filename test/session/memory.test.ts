@@ -1,4 +1,5 @@
 import { MemorySessionStore, SessionData } from '../../src/session';
+import { hashToken } from '../../src/auth/token-hash';
 import { epochSeconds } from '../../src/session/session-data';
 import { describeSessionStoreContract, makeSession } from './store-contract';
 
@@ -118,6 +119,27 @@ describe('MemorySessionStore', () => {
     await store.save(makeSession({ userId: 'c', accessToken: 'shared' }));
     await store.save(makeSession({ userId: 'a', accessToken: 'a-2' })); // a moves on: c keeps the token
     expect((await store.findByAccessToken('shared'))?.userId).toBe('c');
+  });
+
+  it('finds each of two tokens whose hashes share the index tag (the first 30 bits), before and after one goes', async () => {
+    // Birthday search: among random tokens, two share their hash's first five base64url digits.
+    const seen = new Map<string, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const token = `gho_collide_${i}`;
+      const tag = hashToken(token).slice(0, 5);
+      const other = seen.get(tag);
+      if (other) pair = [other, token];
+      else seen.set(tag, token);
+    }
+    const store = new MemorySessionStore();
+    await store.save(makeSession({ userId: 'first', accessToken: pair[0] }));
+    await store.save(makeSession({ userId: 'second', accessToken: pair[1] }));
+    expect((await store.findByAccessToken(pair[0]))?.userId).toBe('first');
+    expect((await store.findByAccessToken(pair[1]))?.userId).toBe('second');
+    await store.delete('first', makeSession().provider);
+    expect(await store.findByAccessToken(pair[0])).toBeNull();
+    expect((await store.findByAccessToken(pair[1]))?.userId).toBe('second');
   });
 
   it('keeps every session findable by token while it grows, and none after they are deleted', async () => {
