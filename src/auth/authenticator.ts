@@ -38,28 +38,27 @@ export class Authenticator {
     return this.options.sessions;
   }
 
-  async authenticate(credentials: Credentials | undefined, candidates: readonly AuthProvider[], requiredScopes: readonly string[] = []): Promise<Caller> {
+  authenticate(credentials: Credentials | undefined, candidates: readonly AuthProvider[], requiredScopes: readonly string[] = []): Promise<Caller> {
     const names = () => candidates.map((p) => p.name);
     if (!credentials || Object.keys(credentials).length === 0) {
-      throw new AuthenticationError('Authentication required', { providers: names(), requiredScopes });
+      return Promise.reject(new AuthenticationError('Authentication required', { providers: names(), requiredScopes }));
     }
     const credential = presentedCredential(credentials);
-    if (!credential) throw new AuthenticationError('Malformed credentials', { reason: 'invalid_token', providers: names(), requiredScopes });
+    if (!credential) return Promise.reject(new AuthenticationError('Malformed credentials', { reason: 'invalid_token', providers: names(), requiredScopes }));
     const routed = routeCredential(credentials, credential, candidates);
     if (routed.length === 0) {
-      throw new AuthenticationError('No configured provider accepts these credentials', { reason: 'invalid_token', providers: names(), requiredScopes });
+      return Promise.reject(new AuthenticationError('No configured provider accepts these credentials', { reason: 'invalid_token', providers: names(), requiredScopes }));
     }
     // Only OAuth tokens (which the server cannot check by itself) are looked up in the session store.
     const sessions = credential.kind === 'bearer' && routed.some(isRefreshingProvider) ? this.options.sessions : undefined;
-    const found = await sessions?.find(credential.value, routed, requiredScopes);
-    if (found) return { auth: this.enrich(found.auth), session: found.session };
-
-    const { provider, result } = await this.ask(credentials, routed, requiredScopes);
-    const auth = result.context;
-    if (result.session) return { auth: this.enrich(auth), session: result.session };
-    const session =
-      sessions && isRefreshingProvider(provider) ? await sessions.remember(auth, credential.value, provider, requiredScopes) : undefined;
-    return { auth: this.enrich(auth), session };
+    if (!sessions) return this.ask(credentials, routed, requiredScopes).then(({ result }) => ({ auth: this.enrich(result.context), session: result.session }));
+    return sessions.find(credential.value, routed, requiredScopes).then(async (found) => {
+      if (found) return { auth: this.enrich(found.auth), session: found.session };
+      const { provider, result } = await this.ask(credentials, routed, requiredScopes);
+      const auth = this.enrich(result.context);
+      if (result.session || !isRefreshingProvider(provider)) return { auth, session: result.session };
+      return { auth, session: await sessions.remember(result.context, credential.value, provider, requiredScopes) };
+    });
   }
 
   /** Asks the routed providers in order; the first success wins, else the most useful refusal. */
@@ -71,7 +70,13 @@ export class Authenticator {
     let reason: Exclude<AuthenticationFailure, 'authentication_required'> = 'invalid_token';
     let message = 'Invalid credentials';
     for (const provider of routed) {
-      const result = await askProvider(provider, credentials);
+      let result: AuthResult;
+      try {
+        result = await provider.authenticate(credentials);
+      } catch {
+        // Treated as unavailable, without repeating its message (it may hold a token).
+        result = { success: false, reason: 'provider_unavailable', error: 'provider failed unexpectedly' };
+      }
       if (result.success && result.context) return { provider, result: result as AuthResult & { context: AuthContext } };
       const candidate = result.reason ?? 'invalid_token';
       if (REASON_RANK[candidate] >= REASON_RANK[reason]) {
@@ -84,19 +89,11 @@ export class Authenticator {
 
   /** Applies RBAC and manifest scope mappings to a provider's context. */
   private enrich(auth: AuthContext): AuthContext {
+    if (!this.options.manifest && !this.options.rbac) return auth;
     let enriched = auth;
     const implied = this.options.manifest?.impliedScopes(auth.provider, auth.scopes) ?? [];
     if (implied.some((s) => !auth.scopes.has(s))) enriched = enriched.with({ scopes: [...auth.scopes, ...implied] });
     if (this.options.rbac) enriched = this.options.rbac.expand(enriched);
     return enriched;
-  }
-}
-
-/** A provider that throws is treated as unavailable, without repeating its message (it may hold a token). */
-async function askProvider(provider: AuthProvider, credentials: Credentials): Promise<AuthResult> {
-  try {
-    return await provider.authenticate(credentials);
-  } catch {
-    return { success: false, reason: 'provider_unavailable', error: 'provider failed unexpectedly' };
   }
 }

@@ -26,46 +26,50 @@ export interface AuthorizeOptions {
 export function authorize(policies: AccessPolicy | readonly AccessPolicy[], auth: AuthContext | undefined, options: AuthorizeOptions = {}): void {
   const layers: readonly AccessPolicy[] = Array.isArray(policies) ? policies : [policies as AccessPolicy];
   if (!layers.some((p) => p.requiresAuth)) return;
-  const requiredScopes = () => [...new Set(layers.flatMap((p) => p.scopes))];
   if (!auth) {
     throw new AuthenticationError('Authentication required', {
       providers: options.providerName ? [options.providerName] : [...(options.providers ?? [])],
-      requiredScopes: requiredScopes(),
+      requiredScopes: requiredScopes(layers),
     });
   }
   if (options.providerName && auth.provider !== options.providerName) {
     throw new AuthenticationError(`Authentication with provider "${options.providerName}" required`, {
       providers: [options.providerName],
-      requiredScopes: requiredScopes(),
+      requiredScopes: requiredScopes(layers),
     });
   }
-
-  // What a refusal reports; built only when refusing.
-  const details = () => ({
-    tool: options.target ?? null,
-    requiredScopes: requiredScopes(),
-    requiredRoles: flatten(layers.flatMap((p) => p.roleSets)),
-    requiredPermissions: flatten(layers.flatMap((p) => p.permissionSets)),
-  });
-
   for (const layer of layers) {
     for (const scope of layer.scopes) {
       if (auth.hasScope(scope)) continue;
-      const missingScopes = requiredScopes().filter((s) => !auth.hasScope(s));
-      throw new ScopeInsufficientError(`Insufficient scope: missing ${missingScopes.join(', ')}`, { ...details(), missingScopes });
+      const missingScopes = requiredScopes(layers).filter((s) => !auth.hasScope(s));
+      throw new ScopeInsufficientError(`Insufficient scope: missing ${missingScopes.join(', ')}`, { ...refusalDetails(layers, options), missingScopes });
     }
   }
   for (const layer of layers) {
     const Refusal = layer.origin === 'manifest' ? ManifestViolationError : AuthorizationError;
     for (const anyOf of layer.roleSets) {
-      if (!anyOf.some((r) => auth.hasRole(r))) throw new Refusal(`Forbidden: requires one of the roles ${anyOf.join(', ')}`, details());
+      if (!anyOf.some((r) => auth.hasRole(r))) throw new Refusal(`Forbidden: requires one of the roles ${anyOf.join(', ')}`, refusalDetails(layers, options));
     }
     for (const anyOf of layer.permissionSets) {
       if (!anyOf.some((p) => auth.hasPermission(p))) {
-        throw new Refusal(`Forbidden: requires one of the permissions ${anyOf.join(', ')}`, details());
+        throw new Refusal(`Forbidden: requires one of the permissions ${anyOf.join(', ')}`, refusalDetails(layers, options));
       }
     }
   }
+}
+
+function requiredScopes(layers: readonly AccessPolicy[]): string[] {
+  return [...new Set(layers.flatMap((p) => p.scopes))];
+}
+
+/** What a -31003 refusal reports. */
+function refusalDetails(layers: readonly AccessPolicy[], options: AuthorizeOptions) {
+  return {
+    tool: options.target ?? null,
+    requiredScopes: requiredScopes(layers),
+    requiredRoles: flatten(layers.flatMap((p) => p.roleSets)),
+    requiredPermissions: flatten(layers.flatMap((p) => p.permissionSets)),
+  };
 }
 
 /** `authorize()` as a boolean, for listings. */

@@ -25,11 +25,13 @@ export function detachCredentials<T>(message: T): DetachedCredentials<T> {
   const topLevel = Object.hasOwn(message, CREDENTIALS_KEY);
   if (!inMeta && !topLevel) return { message };
   const credentials = topLevel ? message[CREDENTIALS_KEY] : meta?.[CREDENTIALS_KEY];
-  // The SDK's request schema is strict at the top level: the member must go, not stay `undefined`.
-  const stripped = withoutKey(message, CREDENTIALS_KEY);
+  // Object.assign copies are the cheap ones; the top-level member must go, not stay `undefined`
+  // (the SDK's request schema is strict there), so that one copy leaves it out.
+  const stripped = topLevel ? withoutKey(message, CREDENTIALS_KEY) : Object.assign({}, message);
   if (inMeta && params && meta) {
-    const rest = withoutKey(meta, CREDENTIALS_KEY);
-    stripped.params = { ...params, _meta: Object.keys(rest).length > 0 ? rest : undefined };
+    const strippedParams = Object.assign({}, params);
+    strippedParams._meta = Object.keys(meta).length > 1 ? withoutKey(meta, CREDENTIALS_KEY) : undefined;
+    stripped.params = strippedParams;
   }
   return { message: stripped as T, sent: { credentials } };
 }
