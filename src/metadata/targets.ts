@@ -36,6 +36,7 @@ interface TargetBase {
   readonly source: string;
   /** The policy compiled from decorators and functional wrappers. */
   readonly policy: AccessPolicy;
+  /** Icons a client may show for it, sent in listings as given. */
   readonly icons?: Icon[];
   /** `_meta` sent in listings. */
   readonly _meta?: Record<string, unknown>;
@@ -51,6 +52,7 @@ export interface ToolTarget extends TargetBase {
   readonly outputSchema?: JsonObjectSchema;
   /** MCP tool annotations (`readOnlyHint`, `destructiveHint`, …). */
   readonly annotations?: ToolAnnotations;
+  /** How the tool may be run (e.g. `{ taskSupport: 'forbidden' }`), sent in `tools/list` as given. */
   readonly execution?: ToolExecution;
   /** How its arguments are checked. */
   readonly input: InputSpec;

@@ -23,7 +23,9 @@ export interface ClientConnection {
  */
 export class ClientCapabilityError extends Error {
   constructor(
+    /** The request that was not sent, e.g. `'sampling/createMessage'`. */
     readonly method: string,
+    /** The capability the client did not declare, e.g. `'sampling.tools'`. */
     readonly capability: string,
   ) {
     super(`The client did not declare the "${capability}" capability, so ${method} was not sent`);
@@ -34,6 +36,7 @@ export class ClientCapabilityError extends Error {
 /** A request to the client was not sent because the connection cannot carry one (stateless HTTP). */
 export class ClientRequestUnavailableError extends Error {
   constructor(
+    /** The request that was not sent, e.g. `'elicitation/create'`. */
     readonly method: string,
     reason: string,
   ) {
@@ -44,7 +47,10 @@ export class ClientRequestUnavailableError extends Error {
 
 /** A request to the client was cancelled because the call it was sent for ended (cancelled, or its client went away). */
 export class ClientRequestCancelledError extends Error {
-  constructor(readonly method: string) {
+  constructor(
+    /** The request that was cancelled, e.g. `'roots/list'`. */
+    readonly method: string,
+  ) {
     super(`${method} was cancelled: the call it was sent for was cancelled, or its client went away`);
     this.name = 'ClientRequestCancelledError';
   }

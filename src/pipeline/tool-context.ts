@@ -74,6 +74,10 @@ export interface ToolContext {
    * const { content } = await ctx.sample({ messages: [{ role: 'user', content: { type: 'text', text: 'Summarize…' } }], maxTokens: 200 });
    */
   sample(params: CreateMessageRequest['params'] & { tools: unknown[] }, options?: ClientRequestOptions): Promise<CreateMessageResultWithTools>;
+  /**
+   * Asks the client's LLM for a completion without tools (`sampling/createMessage`): the answer's
+   * `content` is one block. Rejects as the overload with `tools` does.
+   */
   sample(params: CreateMessageRequest['params'], options?: ClientRequestOptions): Promise<CreateMessageResult>;
   /**
    * Asks the user through the client (`elicitation/create`): form mode (`requestedSchema`; an

@@ -45,6 +45,14 @@ function httpApp(): typeof import('./http/http-app') {
   return require('./http/http-app');
 }
 
+/**
+ * Options of `new NextMCP()`: how the server describes itself (`name` and `version` required;
+ * `title`, `description`, `websiteUrl`, `icons` and `instructions` optional) and where it resolves
+ * classes, lists tools and logs.
+ *
+ * @example
+ * const mcp = new NextMCP({ name: 'notes', version: '1.0.0', title: 'Notes', toolListing: 'authorized' });
+ */
 export interface NextMCPOptions extends ServerDescription {
   /** Instructions for the model, sent in the `initialize` result. */
   instructions?: string;

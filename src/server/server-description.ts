@@ -3,7 +3,9 @@ import type { TargetRegistry } from './target-registry';
 
 /** How a server describes itself to clients (part of `NextMCPOptions`). */
 export interface ServerDescription {
+  /** The server's name for programs, sent in `serverInfo` (required). */
   name: string;
+  /** The server's version, sent in `serverInfo` (required). */
   version: string;
   /** A display name for people (`name` is for programs). */
   title?: string;

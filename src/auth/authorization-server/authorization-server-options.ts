@@ -9,10 +9,13 @@ import { isLoopbackHostname, redirectUriProblem } from './redirect-uris';
 
 /** An MCP client registered by the operator rather than through `/register`. */
 export interface PreRegisteredClient {
+  /** The `client_id` the client sends; unique among the pre-registered clients. */
   clientId: string;
   /** Makes it a confidential client (Basic or post authentication at the token endpoint). */
   clientSecret?: string;
+  /** The redirect URIs it may use, matched exactly (a loopback URI's port aside); at least one. */
   redirectUris: string[];
+  /** The name the consent page shows [the `clientId`]. */
   clientName?: string;
   /** Skips the consent page (a first-party client you control). */
   trusted?: boolean;
@@ -84,6 +87,7 @@ export interface AuthorizationServerOptions {
   };
   /** Clients registered by the operator. */
   clients?: PreRegisteredClient[];
+  /** The page where a user approves a client (any but a `trusted` pre-registered one) before it gets a code. */
   consent?: {
     /** How long an approval is remembered per (user, client, redirect URI) [2 592 000]. */
     rememberSeconds?: number;
@@ -92,11 +96,17 @@ export interface AuthorizationServerOptions {
   };
   /** Endpoint paths, relative to the issuer (the 2025-03-26 defaults). */
   paths?: {
+    /** The authorization endpoint [`/authorize`]. */
     authorize?: string;
+    /** The token endpoint [`/token`]. */
     token?: string;
+    /** The dynamic client registration endpoint [`/register`]. */
     register?: string;
+    /** The revocation endpoint (RFC 7009) [`/revoke`]. */
     revoke?: string;
+    /** Where the consent page posts the user's decision [`/consent`]. */
     consent?: string;
+    /** The public keys that verify its access tokens (`jwks_uri`) [`/.well-known/jwks.json`]. */
     jwks?: string;
   };
 }

@@ -39,6 +39,7 @@ export type AuthorizationStoreErrorCode = 'authorization_store_unavailable' | 'a
 export class AuthorizationStoreError extends Error {
   constructor(
     message: string,
+    /** `authorization_store_unavailable` (unreachable or too slow, the default) or `authorization_store_error` (a command refused). */
     readonly code: AuthorizationStoreErrorCode = 'authorization_store_unavailable',
   ) {
     super(message);

@@ -3,16 +3,29 @@ import { escapeHtml } from '../oauth/login-page';
 /** What the consent page shows and must post back. Every string is raw: escape what you print. */
 export interface ConsentContext {
   /** The MCP client asking: its id and the name it registered (not verified by anyone). */
-  client: { id: string; name?: string };
-  /** Where the code will be sent, and its host (shown so the user sees who receives it). */
+  client: {
+    /** The `client_id` (for a client ID metadata document, its URL). */
+    id: string;
+    /** The name it registered (`client_name`, or a pre-registered `clientName`), if any. */
+    name?: string;
+  };
+  /** Where the code will be sent. */
   redirectUri: string;
+  /** The host of `redirectUri`, shown so the user sees who receives the code. */
   redirectHost: string;
   /** The redirect goes to this machine (a local app); the page warns about it. */
   redirectIsLoopback: boolean;
   /** The MCP scopes the client asks for. */
   scopes: string[];
   /** The upstream user who logged in. */
-  user: { id: string; username?: string; provider: string };
+  user: {
+    /** The upstream user id (GitHub: the numeric id). */
+    id: string;
+    /** The upstream login, when the upstream gives one. */
+    username?: string;
+    /** The upstream provider's name, e.g. `'github'`. */
+    provider: string;
+  };
   /** The form's `action` (method POST). */
   action: string;
   /** Hidden inputs the form must carry unchanged (transaction and CSRF value). */

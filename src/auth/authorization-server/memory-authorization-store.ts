@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { storeTtlSeconds, type AuthorizationStore, type AuthorizationStoreSetOptions } from './authorization-store';
 
+/** Options of `new MemoryAuthorizationStore()`. */
 export interface MemoryAuthorizationStoreOptions {
   /**
    * Most records kept at once (default 100 000). The least recently used go first when full, so a

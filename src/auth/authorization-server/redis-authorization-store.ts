@@ -14,6 +14,7 @@ import {
   type AuthorizationStoreSetOptions,
 } from './authorization-store';
 
+/** Options of `new RedisAuthorizationStore()`: a `url` or a `client`, not both. */
 export interface RedisAuthorizationStoreOptions {
   /** Where to connect when no `client` is given. Default `redis://127.0.0.1:6379`. */
   url?: string;
@@ -51,7 +52,9 @@ const STORE_ERRORS: RedisFailureErrors = {
  * mcp.enableAuthorizationServer({ upstream: github, store, signingKey: process.env.AS_SIGNING_JWK });
  */
 export class RedisAuthorizationStore implements AuthorizationStore {
+  /** The connection (given, or opened from `url`), for sharing. */
   readonly client: RedisClient;
+  /** The prefix of every key (`'nextmcp:as:'` by default). */
   readonly keyPrefix: string;
   private readonly ownsClient: boolean;
   private readonly guard: RedisCallGuard;

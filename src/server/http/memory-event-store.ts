@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { EventId, EventStore, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
+/** Options of `new MemoryEventStore()`: bounds on what one MCP session's store keeps. */
 export interface MemoryEventStoreOptions {
   /** Most events kept; the oldest go first. Default 100. */
   maxEvents?: number;
@@ -50,6 +51,10 @@ export class MemoryEventStore implements EventStore {
     return this.events.peek(eventId)?.streamId;
   }
 
+  /**
+   * Sends, in order, the events of `lastEventId`'s stream stored after it, and resolves to that
+   * stream's id; rejects when `lastEventId` is unknown or expired (the client then starts afresh).
+   */
   async replayEventsAfter(lastEventId: EventId, { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> }): Promise<StreamId> {
     const last = this.events.peek(lastEventId);
     if (!last) throw new Error('Unknown or expired Last-Event-ID');
