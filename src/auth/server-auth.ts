@@ -6,6 +6,7 @@ import type { RequestContext } from '../pipeline/request-context';
 import type { AccessEnforcer } from '../pipeline/enforcement-stage';
 import { credentialsAt, CREDENTIALS_KEY } from '../pipeline/credentials';
 import { POLICY_ENFORCED } from '../pipeline/policy-enforced';
+import { CONNECTION_CALLER } from './connection-caller';
 import { isDecidedMethod } from '../server/target-registry';
 import { AUTH_PROVIDER, PERMISSION_MANIFEST, SESSION_STORE } from '../di/tokens';
 import { AuthRequirement } from '../protocol/auth-requirement';
@@ -233,8 +234,15 @@ export class ServerAuth implements AuthMiddlewareHost, AccessEnforcer {
       if (config.credentialsKey !== CREDENTIALS_KEY && ctx.transport !== 'http') ctx.credentials = credentialsAt(ctx.params, config.credentialsKey);
       const { credentials } = ctx;
       if (!ctx.auth && credentials) {
+        const connection = ctx[CONNECTION_CALLER];
+        const known = connection?.recall(credentials, binding);
+        if (known) {
+          ctx.auth = known;
+          return this.decideThen(ctx, binding, next);
+        }
         return binding.authenticator.authenticate(credentials, binding.providers, config.requiredScopes).then(
           (caller) => {
+            connection?.remember(credentials, binding, caller);
             apply(ctx, caller);
             return this.decideThen(ctx, binding, next);
           },

@@ -5,6 +5,7 @@ import type { AuthContext } from '../auth/auth-context';
 import type { SessionData } from '../session/session-data';
 import type { Target } from '../metadata/targets';
 import { detachCredentials } from './credentials';
+import type { ConnectionCaller } from '../auth/connection-caller';
 
 /*
  * What a transport or the HTTP gate hands the pipeline with a message travels in the SDK's
@@ -20,6 +21,8 @@ export interface CarriedRequest {
   /** The caller the HTTP gate verified. */
   auth?: AuthContext;
   session?: SessionData;
+  /** What the connection (stdio, in memory) remembers of its last token's caller. */
+  connection?: ConnectionCaller;
   /** Targets whose access the HTTP gate already decided for this caller; `undefined`: the access of a request naming no known target. */
   decided?: ReadonlySet<Target | undefined>;
 }
@@ -46,9 +49,14 @@ export function readCarried(info: AuthInfo | undefined): CarriedRequest | undefi
  * (`detachCredentials`) and carried beside it; a message without any carries the connection's
  * `defaults`, if it has them.
  */
-export function detachIntoExtra<T>(message: T, extra?: MessageExtraInfo, defaults?: Credentials): { message: T; extra?: MessageExtraInfo } {
+export function detachIntoExtra<T>(
+  message: T,
+  extra?: MessageExtraInfo,
+  defaults?: Credentials,
+  connection?: ConnectionCaller,
+): { message: T; extra?: MessageExtraInfo } {
   const detached = detachCredentials(message);
   const credentials = detached.sent ? detached.sent.credentials : defaults;
   if (credentials === undefined) return { message, extra };
-  return { message: detached.message, extra: { ...extra, authInfo: carryRequest({ credentials }) } };
+  return { message: detached.message, extra: { ...extra, authInfo: carryRequest({ credentials, connection }) } };
 }

@@ -7,6 +7,7 @@ import type { SessionData } from '../session/session-data';
 import type { Target } from '../metadata/targets';
 import { AUTH_CONTEXT } from '../di/tokens';
 import { POLICY_ENFORCED } from './policy-enforced';
+import { CONNECTION_CALLER, type ConnectionCaller } from '../auth/connection-caller';
 
 const NO_HEADERS: HeaderMap = Object.freeze({});
 
@@ -66,6 +67,8 @@ export class RequestContext {
   readonly notify: RequestContextInit['notify'];
   /** Set once the call's access has been decided (by the HTTP gate, the auth middleware or the target stage). */
   [POLICY_ENFORCED] = false;
+  /** @internal What the request's connection remembers of its last token's caller (stdio, in memory). */
+  [CONNECTION_CALLER]?: ConnectionCaller;
 
   private _state?: Record<string | symbol, unknown>;
   private _container?: DependencyContainer;

@@ -6,6 +6,7 @@ import { RequestContext, type RequestContextInit, type TransportKind } from './r
 import { toCredentials } from './credentials';
 import { readCarried } from './carried-auth';
 import { POLICY_ENFORCED } from './policy-enforced';
+import { CONNECTION_CALLER } from '../auth/connection-caller';
 import type { Target } from '../metadata/targets';
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -57,6 +58,7 @@ export class RequestPipeline {
       notify: extra.sendNotification as RequestContextInit['notify'],
     });
     if (carried?.decided?.has(target)) ctx[POLICY_ENFORCED] = true;
+    ctx[CONNECTION_CALLER] = carried?.connection;
     this.chain ??= compose([...this.globalMiddleware(), this.targetStage]);
     return this.chain(ctx, terminal);
   }

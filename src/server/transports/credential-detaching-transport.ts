@@ -2,6 +2,7 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { detachIntoExtra } from '../../pipeline/carried-auth';
 import type { Credentials } from '../../auth/provider';
+import { ConnectionCaller } from '../../auth/connection-caller';
 
 /**
  * Wraps any SDK transport so a message's credentials (the seed's top-level `auth` member, or
@@ -17,8 +18,9 @@ export class CredentialDetachingTransport implements Transport {
     private readonly inner: Transport,
     defaults?: Credentials,
   ) {
+    const connection = new ConnectionCaller();
     inner.onmessage = (message, extra) => {
-      const detached = detachIntoExtra(message, extra, defaults);
+      const detached = detachIntoExtra(message, extra, defaults, connection);
       this.onmessage?.(detached.message, detached.extra);
     };
     inner.onclose = () => this.onclose?.();

@@ -4,6 +4,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { detachIntoExtra } from '../../pipeline/carried-auth';
 import type { Credentials } from '../../auth/provider';
+import { ConnectionCaller } from '../../auth/connection-caller';
 
 const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
@@ -21,6 +22,8 @@ export class StdioServerTransport implements Transport {
 
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
+  /** stdio is one peer, one connection. */
+  private readonly connection = new ConnectionCaller();
 
   /** `defaults`: credentials for every message that carries none (e.g. a token from the environment). */
   constructor(
@@ -49,7 +52,7 @@ export class StdioServerTransport implements Transport {
     let message: JSONRPCMessage;
     let extra: MessageExtraInfo | undefined;
     try {
-      const detached = detachIntoExtra(JSON.parse(line) as unknown, undefined, this.defaults);
+      const detached = detachIntoExtra(JSON.parse(line) as unknown, undefined, this.defaults, this.connection);
       extra = detached.extra;
       message = JSONRPCMessageSchema.parse(detached.message);
     } catch {
