@@ -40,7 +40,7 @@ export { RequiresPermission } from '../decorators/requires-permission.decorator'
 export { Public } from '../decorators/public.decorator';
 
 // Authorization server for stock MCP clients (DESIGN §7).
-export { AuthorizationServer } from './authorization-server/authorization-server';
+export type { AuthorizationServer } from './authorization-server/authorization-server';
 export type { AuthorizationServerOptions, PreRegisteredClient } from './authorization-server/authorization-server-options';
 export type { ConsentContext } from './authorization-server/consent-page';
 export { AuthorizationStoreError, type AuthorizationStore, type AuthorizationStoreSetOptions, type AuthorizationStoreErrorCode } from './authorization-server/authorization-store';

@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createLruCache } from '../lru-cache';
 /** Whoever was sent an elicitation: told when it completes. */
 export interface ElicitationRecipient {
   notifyElicitationComplete(elicitationId: string): Promise<void>;
@@ -12,7 +13,7 @@ const MAX_ELICITATIONS = 10_000;
  * `UrlElicitationRequiredError`), so `mcp.completeElicitation(id)` can notify that session alone.
  */
 export class ElicitationRegistry {
-  private readonly sessions = new LRUCache<string, ElicitationRecipient>({ max: MAX_ELICITATIONS });
+  private readonly sessions = createLruCache<string, ElicitationRecipient>({ max: MAX_ELICITATIONS });
 
   add(elicitationId: string, client: ElicitationRecipient): void {
     this.sessions.set(elicitationId, client);

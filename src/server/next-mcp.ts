@@ -31,11 +31,10 @@ import { StartupError } from '../startup-error';
 import { AuthMetadata } from '../protocol/auth-metadata';
 import { buildAuthMetadata } from '../auth/auth-metadata-builder';
 import { publicAccess } from '../decorators/functional';
-import { mountOAuthLogin, type ServerLoginOptions } from '../auth/oauth/server-login';
+import type { ServerLoginOptions } from '../auth/oauth/server-login';
 import type { OAuthLoginFlow } from '../auth/oauth/oauth-login-flow';
 import type { AuthEventListener, AuthEventName } from '../auth/events/auth-event-map';
 import type { Logger } from '../logging/logger';
-import { mountAuthorizationServer } from '../auth/authorization-server/mount-authorization-server';
 import type { AuthorizationServer } from '../auth/authorization-server/authorization-server';
 import type { AuthorizationServerOptions } from '../auth/authorization-server/authorization-server-options';
 
@@ -370,6 +369,8 @@ export class NextMCP {
   enableOAuthLogin(options: ServerLoginOptions): OAuthLoginFlow {
     this.assertNotStarted('enableOAuthLogin()');
     this.claimCallbackPath(options.callbackPath ?? '/oauth/callback', 'enableOAuthLogin()');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { mountOAuthLogin } = require('../auth/oauth/server-login') as typeof import('../auth/oauth/server-login');
     return mountOAuthLogin(this, options);
   }
 
@@ -384,6 +385,9 @@ export class NextMCP {
    */
   enableAuthorizationServer(options: AuthorizationServerOptions): AuthorizationServer {
     this.assertNotStarted('enableAuthorizationServer()');
+    // Loaded when used: the authorization server is a good part of the package.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { mountAuthorizationServer } = require('../auth/authorization-server/mount-authorization-server') as typeof import('../auth/authorization-server/mount-authorization-server');
     return mountAuthorizationServer(
       {
         auth: this.auth,

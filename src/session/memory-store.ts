@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createLruCache } from '../lru-cache';
 import { hashToken } from '../auth/token-hash';
 import {
   applyTokenUpdate,
@@ -51,18 +52,21 @@ export class MemorySessionStore extends BaseSessionStore {
   /** Each session's stored form, by identity key (see `identityKey`). */
   private readonly sessions: SessionTable;
   private readonly slotsByUser = new Map<string, Set<string>>();
+  /** Only a bounded store tracks recency, so only it counts a lookup by token as a use. */
+  private readonly bounded: boolean;
   /** Token tag → the stored form (or forms, when tags collide) whose access token has that tag. */
   private readonly byTokenTag = new Map<number, StoredForm | StoredForm[]>();
 
   constructor(options: MemorySessionStoreOptions = {}) {
     super(options);
     const { maxSessions } = options;
+    this.bounded = maxSessions !== undefined;
     if (maxSessions === undefined) {
       this.sessions = new Map<string, StoredForm>();
       return;
     }
     if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) throw new RangeError('maxSessions must be a positive integer');
-    this.sessions = new LRUCache<string, StoredForm>({
+    this.sessions = createLruCache<string, StoredForm>({
       max: maxSessions,
       // Every other removal goes through forget(); only an eviction happens behind our back.
       dispose: (form, _key, reason) => {
@@ -88,7 +92,7 @@ export class MemorySessionStore extends BaseSessionStore {
     const session = read(form);
     const key = () => identityKey(session.userId, providerSlot(session.provider));
     // Through the table, so that a bounded store counts the lookup as a use.
-    if (this.sessions instanceof LRUCache) this.sessions.get(key());
+    if (this.bounded) this.sessions.get(key());
     if (this.isRetained(session)) return session;
     this.forget(key());
     return null;

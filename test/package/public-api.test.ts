@@ -11,7 +11,7 @@ import * as testing from '../../src/testing';
  */
 
 const AUTH = [
-    'AuthorizationServer', 'AuthorizationStoreError', 'MemoryAuthorizationStore', 'RedisAuthorizationStore',
+    'AuthorizationStoreError', 'MemoryAuthorizationStore', 'RedisAuthorizationStore',
     'ApiKeyProvider', 'AuthContext', 'AuthEnforcementMiddleware', 'AuthErrorCode', 'AuthenticationError',
     'AuthorizationError', 'GitHubOAuthProvider', 'GoogleOAuthProvider', 'JwtProvider',
     'ManifestViolationError', 'MemoryOAuthStateStore', 'NextMCPAuthError', 'OAuthCallbackError',

@@ -16,8 +16,15 @@ import {
   type AuthorizationServerOptions,
   type AuthorizationServerSettings,
 } from './authorization-server-options';
-import { endpointsByPath, serveEndpoint } from './authorization-server-routes';
-import { ClientDirectory } from './client-directory';
+import type { endpointsByPath } from './authorization-server-routes';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** The endpoints (and what they need: pages, client registration, metadata documents) load when a listener binds the server. */
+const endpointModules = () => ({
+  routes: require('./authorization-server-routes') as typeof import('./authorization-server-routes'),
+  clients: require('./client-directory') as typeof import('./client-directory'),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 import { Grants } from './grants';
 import { MemoryAuthorizationStore } from './memory-authorization-store';
 import { AuthorizationRecords } from './records';
@@ -183,7 +190,7 @@ export class AuthorizationServer implements AuthProvider {
     const endpoint = binding?.endpoints.get(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (!binding || !endpoint) return false;
     binding.context
-      .then((ctx) => serveEndpoint(endpoint, ctx, req, res))
+      .then((ctx) => endpointModules().routes.serveEndpoint(endpoint, ctx, req, res))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'Cache-Control': 'no-store' });
         res.end();
@@ -204,7 +211,7 @@ export class AuthorizationServer implements AuthProvider {
     }
     const context = this.buildContext(issuer, resource, callbackUrl);
     context.catch(() => undefined); // reported to each request that needs it
-    this.binding = { issuer, resource, callbackUrl, context, endpoints: endpointsByPath({ issuer, callbackUrl, settings: this.settings }) };
+    this.binding = { issuer, resource, callbackUrl, context, endpoints: endpointModules().routes.endpointsByPath({ issuer, callbackUrl, settings: this.settings }) };
   }
 
   private async buildContext(issuer: string, resource: string, callbackUrl: string): Promise<AuthorizationServerContext> {
@@ -227,7 +234,7 @@ export class AuthorizationServer implements AuthProvider {
       scopesSupported: settings.scopesSupported ?? environment.auth.knownScopes(),
       defaultScopes: settings.defaultScopes ?? owner?.requiredScopes ?? [],
       records,
-      clients: new ClientDirectory(records, settings),
+      clients: new (endpointModules().clients.ClientDirectory)(records, settings),
       grants: new Grants(records, accessTokens, settings.upstream.name, settings, environment.auth.events),
       accessTokens,
       sessions,

@@ -2,7 +2,8 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createLruCache } from '../../lru-cache';
 import { mayConnectTo } from './address-policy';
 import { MAX_CIMD_CACHE_SECONDS, type AuthorizationServerSettings } from './authorization-server-options';
 import { isLoopbackHostname, redirectUriProblem } from './redirect-uris';
@@ -35,7 +36,7 @@ const GRANT_TYPES = new Set(['authorization_code', 'refresh_token']);
  * a day; failures are not cached.
  */
 export class ClientMetadataDocuments {
-  private readonly cache = new LRUCache<string, ClientMetadataDocument>({ max: 1000, ttl: MAX_CIMD_CACHE_SECONDS * 1000 });
+  private readonly cache = createLruCache<string, ClientMetadataDocument>({ max: 1000, ttl: MAX_CIMD_CACHE_SECONDS * 1000 });
   private readonly inFlight = new Map<string, Promise<ClientMetadataDocument>>();
 
   constructor(private readonly settings: Settings) {}

@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createLruCache } from '../../lru-cache';
 import { storeTtlSeconds, type AuthorizationStore, type AuthorizationStoreSetOptions } from './authorization-store';
 
 /** Options of `new MemoryAuthorizationStore()`. */
@@ -24,7 +25,7 @@ export class MemoryAuthorizationStore implements AuthorizationStore {
     const max = options.maxEntries ?? 100_000;
     if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('maxEntries must be a positive integer');
     // A default TTL turns on per-entry expiry; every set passes its own.
-    this.records = new LRUCache({ max, ttl: 60_000 });
+    this.records = createLruCache({ max, ttl: 60_000 });
   }
 
   async set(key: string, value: string, ttlSeconds: number, options: AuthorizationStoreSetOptions = {}): Promise<boolean> {

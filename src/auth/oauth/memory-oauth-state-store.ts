@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createLruCache } from '../../lru-cache';
 import { hashToken } from '../token-hash';
 import { StateCollisionError, type OAuthStateStore, type PendingAuthorization } from './oauth-state-store';
 
@@ -23,7 +24,7 @@ export class MemoryOAuthStateStore implements OAuthStateStore {
 
   constructor(options: MemoryOAuthStateStoreOptions = {}) {
     // A default TTL turns on per-entry expiry; every save passes its own.
-    this.pending = new LRUCache({ max: options.maxEntries ?? 10_000, ttl: 600_000 });
+    this.pending = createLruCache({ max: options.maxEntries ?? 10_000, ttl: 600_000 });
   }
 
   async save(state: string, authorization: PendingAuthorization, ttlSeconds: number): Promise<void> {

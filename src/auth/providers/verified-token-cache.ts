@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createLruCache } from '../../lru-cache';
 import { hashToken } from '../token-hash';
 
 interface Entry<T> {
@@ -26,7 +27,7 @@ export class VerifiedTokenCache<T extends object> {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
       throw new TypeError('VerifiedTokenCache size must be a positive integer');
     }
-    this.entries = new LRUCache({ max: maxEntries });
+    this.entries = createLruCache({ max: maxEntries });
   }
 
   get(token: string): T | undefined {

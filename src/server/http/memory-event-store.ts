@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createLruCache } from '../../lru-cache';
 import type { EventId, EventStore, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
@@ -32,7 +33,7 @@ export class MemoryEventStore implements EventStore {
   private sequence = 0;
 
   constructor(options: MemoryEventStoreOptions = {}) {
-    this.events = new LRUCache<EventId, StoredEvent>({
+    this.events = createLruCache<EventId, StoredEvent>({
       max: options.maxEvents ?? 100,
       maxSize: options.maxBytes ?? 1024 * 1024,
       sizeCalculation: (event) => Math.max(1, event.bytes),
