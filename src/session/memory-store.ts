@@ -13,6 +13,7 @@ import { deepFreeze } from './deep-freeze';
 import { decodeSession, encodedHasToken, encodeSession } from './session-codec';
 import { epochSeconds, type SessionData } from './session-data';
 import type { TokenUpdate } from './session-store';
+import { TokenTagTable } from './token-tag-table';
 
 export interface MemorySessionStoreOptions extends SessionStoreOptions {
   /** Keep at most this many sessions, evicting the least recently used. Unbounded when omitted. */
@@ -38,9 +39,8 @@ interface SessionTable {
  * Sessions in this process's memory: fast, lost on restart, not shared between replicas. Stored
  * and returned sessions are copies, so editing a loaded session changes nothing until `save()`.
  *
- * Each session is kept once, by identity, and found by token through a map keyed by 30 bits of the
- * token's SHA-256 (a number, so a lookup reads no key string) whose values are the same stored
- * forms. Why not a `Map` of frozen `SessionData` by token hash: among 100 000 sessions, copying a
+ * Each session is kept once, by identity, and found by token through a table keyed by 30 bits of
+ * the token's SHA-256 (`TokenTagTable`) holding the same stored forms. Why not a `Map` of frozen `SessionData` by token hash: among 100 000 sessions, copying a
  * dozen scattered objects per lookup made it 2–3× slower than among 1 000 (BENCHMARKS.md).
  *
  * @example
@@ -54,8 +54,8 @@ export class MemorySessionStore extends BaseSessionStore {
   private readonly slotsByUser = new Map<string, Set<string>>();
   /** Only a bounded store tracks recency, so only it counts a lookup by token as a use. */
   private readonly bounded: boolean;
-  /** Token tag → the stored form (or forms, when tags collide) whose access token has that tag. */
-  private readonly byTokenTag = new Map<number, StoredForm | StoredForm[]>();
+  /** Each stored form by its access token's tag (see `tokenTag`). */
+  private readonly byTokenTag = new TokenTagTable<StoredForm>(hasToken);
 
   constructor(options: MemorySessionStoreOptions = {}) {
     super(options);
@@ -87,7 +87,7 @@ export class MemorySessionStore extends BaseSessionStore {
   /** The session whose current access token is `token` (a copy), found by the token's hash. */
   async findByAccessToken(token: string): Promise<SessionData | null> {
     if (typeof token !== 'string' || token === '') return null;
-    const form = this.formByToken(token);
+    const form = this.byTokenTag.find(tokenTag(token), token);
     if (form === undefined) return null;
     const session = read(form);
     const key = () => identityKey(session.userId, providerSlot(session.provider));
@@ -165,16 +165,9 @@ export class MemorySessionStore extends BaseSessionStore {
     this.slotsByUser.set(session.userId, slots);
     // The newest session saved with a token is the one found by it (another identity may hold it too).
     const tag = tokenTag(session.accessToken);
-    const others = candidates(this.byTokenTag.get(tag)).filter((other) => !hasToken(other, session.accessToken));
-    this.byTokenTag.set(tag, others.length === 0 ? form : [form, ...others]);
-  }
-
-  /** The stored form whose access token is `token`, if any. */
-  private formByToken(token: string): StoredForm | undefined {
-    const found = this.byTokenTag.get(tokenTag(token));
-    if (found === undefined) return undefined;
-    if (!Array.isArray(found)) return hasToken(found, token) ? found : undefined;
-    return found.find((form) => hasToken(form, token));
+    const older = this.byTokenTag.find(tag, session.accessToken);
+    if (older !== undefined) this.byTokenTag.delete(tag, older);
+    this.byTokenTag.add(tag, form);
   }
 
   /** A copy of the stored session if it is still retained; a session past retention is dropped. */
@@ -202,10 +195,7 @@ export class MemorySessionStore extends BaseSessionStore {
     slots?.delete(providerSlot(session.provider));
     if (slots?.size === 0) this.slotsByUser.delete(session.userId);
     // Another identity may have saved the same token since; then the entry is its, and stays.
-    const tag = tokenTag(session.accessToken);
-    const rest = candidates(this.byTokenTag.get(tag)).filter((other) => other !== form);
-    if (rest.length === 0) this.byTokenTag.delete(tag);
-    else this.byTokenTag.set(tag, rest.length === 1 ? rest[0] : rest);
+    this.byTokenTag.delete(tokenTag(session.accessToken), form);
   }
 
   /** Console output: who has sessions, never the stored forms (they hold tokens). */
@@ -222,10 +212,6 @@ function read(form: StoredForm): SessionData {
 
 function hasToken(form: StoredForm, token: string): boolean {
   return typeof form === 'string' ? encodedHasToken(form, token) : form.accessToken === token;
-}
-
-function candidates(found: StoredForm | StoredForm[] | undefined): StoredForm[] {
-  return found === undefined ? [] : Array.isArray(found) ? found : [found];
 }
 
 /** 30 bits of the token's SHA-256 (its first five base64url digits): a small integer, so the map reads no key string. */
