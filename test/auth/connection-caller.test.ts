@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { AuthContext, NextMCP, Tool, createAuthMiddleware, type AuthProvider, type AuthResult, type Credentials, type ToolContext } from '../../src';
+import { SessionData } from '../../src/session';
 import { connectTestClient } from '../../src/testing';
 
 /*
@@ -88,6 +89,35 @@ describe('what a connection remembers of its caller', () => {
     const connection = await connectTestClient(mcp, { credentials: { access_token: 't' } });
     try {
       for (let i = 0; i < 3; i++) await connection.client.callTool({ name: 'whoami', arguments: {} });
+      expect(checks).toBe(3);
+    } finally {
+      await connection.close();
+      await mcp.close();
+    }
+  });
+
+  it('keeps nothing for a caller that comes with a session (a grant or session can end at any call)', async () => {
+    let checks = 0;
+    let revoked = false;
+    const withSession: AuthProvider = {
+      name: 'granting',
+      authenticate: async () => {
+        checks += 1;
+        if (revoked) return { success: false, reason: 'invalid_token', error: 'grant revoked' };
+        const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+        return {
+          success: true,
+          context: new AuthContext({ userId: 'ann', provider: 'granting', expiresAt }),
+          session: new SessionData({ userId: 'ann', provider: 'granting', accessToken: 'upstream-token', expiresAt }),
+        };
+      },
+    };
+    const mcp = serve(withSession);
+    const connection = await connectTestClient(mcp, { credentials: { access_token: 'issued' } });
+    try {
+      for (let i = 0; i < 2; i++) expect((await connection.client.callTool({ name: 'whoami', arguments: {} })).structuredContent).toEqual({ user: 'ann' });
+      revoked = true;
+      await expect(connection.client.callTool({ name: 'whoami', arguments: {} })).rejects.toMatchObject({ code: -31001 });
       expect(checks).toBe(3);
     } finally {
       await connection.close();
