@@ -4,6 +4,13 @@ import { percentile } from '../lib/stats';
 import type { RedisServerProcess } from '../../test/support/redis';
 import { callWhoami, type Caller } from './callers';
 
+/** Callers of one endpoint, kept calling through the outage. */
+export interface OutageGroup {
+  label: string;
+  url: URL;
+  callers: Caller[];
+}
+
 interface Exchange {
   startedAt: number;
   endedAt: number;
@@ -12,6 +19,7 @@ interface Exchange {
 }
 
 export interface OutageResult {
+  label: string;
   downMs: number;
   requestsWhileDown: number;
   failuresWhileDown: number;
@@ -28,20 +36,21 @@ export interface OutageResult {
 }
 
 /**
- * Keeps 8 callers calling `whoami` while the server's Redis is killed for `downMs` and started
- * again, and times when requests start failing and when they succeed again.
+ * Keeps 8 callers per group calling `whoami` while the server's Redis is killed for `downMs` and
+ * started again, and times, per group, when requests start failing and when they succeed again.
  */
-export async function redisOutage(agent: Agent, url: URL, callers: Caller[], redis: RedisServerProcess, downMs: number): Promise<OutageResult> {
-  const exchanges: Exchange[] = [];
+export async function redisOutage(agent: Agent, groups: OutageGroup[], redis: RedisServerProcess, downMs: number): Promise<OutageResult[]> {
+  const exchanges = groups.map((): Exchange[] => []);
   let running = true;
-  const worker = async (w: number): Promise<void> => {
+  const worker = async (g: number, w: number): Promise<void> => {
+    const { url, callers } = groups[g];
     for (let i = w; running; i += 8) {
       const startedAt = performance.now();
       const { outcome, status } = await callWhoami(agent, url, callers[i % callers.length], i);
-      exchanges.push({ startedAt, endedAt: performance.now(), ok: outcome === undefined, status });
+      exchanges[g].push({ startedAt, endedAt: performance.now(), ok: outcome === undefined, status });
     }
   };
-  const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+  const workers = groups.flatMap((_, g) => Array.from({ length: 8 }, (_, w) => worker(g, w)));
   await delay(2000);
   const stoppedAt = performance.now();
   await redis.stop();
@@ -51,7 +60,10 @@ export async function redisOutage(agent: Agent, url: URL, callers: Caller[], red
   await delay(5000);
   running = false;
   await Promise.all(workers);
+  return groups.map((group, g) => summarize(group.label, exchanges[g], stoppedAt, backAt));
+}
 
+function summarize(label: string, exchanges: Exchange[], stoppedAt: number, backAt: number): OutageResult {
   const failures = exchanges.filter((e) => !e.ok);
   const whileDown = exchanges.filter((e) => e.startedAt >= stoppedAt && e.startedAt < backAt);
   const failedStatuses: Record<number, number> = {};
@@ -60,6 +72,7 @@ export async function redisOutage(agent: Agent, url: URL, callers: Caller[], red
   const firstFailure = failures.find((f) => f.endedAt >= stoppedAt);
   const lastFailure = failures.at(-1);
   return {
+    label,
     downMs: backAt - stoppedAt,
     requestsWhileDown: whileDown.length,
     failuresWhileDown: whileDown.filter((e) => !e.ok).length,

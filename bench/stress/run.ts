@@ -3,8 +3,9 @@
  * RedisSessionStore over HTTP, in its own process, under load and abuse. Prints: 64 callers in
  * flight for 30 s (errors and crossed identities must be 0), server memory after 50k requests and
  * after 10k abandoned MCP sessions, 401 throughput for tokens that cannot verify, a Redis outage
- * (fail-closed and recovery times), and kill -9 of a FileSessionStore writer (sessions lost must
- * be 0). Uses a private `redis-server` on a free port. `--quick` runs everything small.
+ * (JWT callers must not notice; GitHub callers, whose sessions live in Redis, fail closed with 503
+ * and recover: how fast), and kill -9 of a FileSessionStore writer (sessions lost must be 0).
+ * Uses a private `redis-server` on a free port. `--quick` runs everything small.
  */
 import 'reflect-metadata';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -115,12 +116,27 @@ async function main(): Promise<void> {
     }
 
     progress(`Redis down for ${settings.redisDownMs / 1000} s under load`);
-    const outage = await redisOutage(agent, server.stateless, callers, redis, settings.redisDownMs);
-    print(
-      `Redis stop/start (down ${ms(outage.downMs)}): ${outage.failuresWhileDown} of ${outage.requestsWhileDown} requests failed while down, statuses of all failures ${JSON.stringify(outage.failedStatuses)}; ` +
-        `first refusal ${ms(outage.firstRefusalMs)} after the stop; fail-closed time p50 ${ms(outage.refusalP50Ms)}, max ${ms(outage.refusalMaxMs)}; ` +
-        `recovered ${ms(outage.recoveryMs)} after Redis answered again; ${outage.succeededAfter} succeeded after`,
+    const outages = await redisOutage(
+      agent,
+      [
+        { label: 'JWT callers (the store is not asked)', url: server.stateless, callers },
+        { label: 'GitHub callers (sessions in Redis)', url: server.oauth, callers: server.oauthCallers },
+      ],
+      redis,
+      settings.redisDownMs,
     );
+    for (const outage of outages) {
+      print(
+        `Redis stop/start (down ${ms(outage.downMs)}), ${outage.label}: ${outage.failuresWhileDown} of ${outage.requestsWhileDown} requests failed while down, statuses of all failures ${JSON.stringify(outage.failedStatuses)}; ` +
+          `first refusal ${ms(outage.firstRefusalMs)} after the stop; fail-closed time p50 ${ms(outage.refusalP50Ms)}, max ${ms(outage.refusalMaxMs)}; ` +
+          `recovered ${ms(outage.recoveryMs)} after Redis answered again; ${outage.succeededAfter} succeeded after`,
+      );
+    }
+    const [jwtOutage, oauthOutage] = outages;
+    mustBeZero('JWT calls failed while Redis was down', jwtOutage.failuresWhileDown);
+    if (oauthOutage.succeededAfter === 0) failed.push('GitHub callers: no call succeeded after Redis came back');
+    const otherStatuses = Object.keys(oauthOutage.failedStatuses).filter((status) => status !== '503');
+    if (otherStatuses.length > 0) failed.push(`GitHub callers failed with ${otherStatuses.join(', ')} (only 503 is fail-closed)`);
     await cleanup.run(cleanup.mark - 3); // the server, its agent and the issuer
 
     progress('kill -9 of a FileSessionStore writer');

@@ -9,6 +9,9 @@ export class ServerProcess {
     /** The stateless MCP endpoint and the stateful one. */
     readonly stateless: URL,
     readonly stateful: URL,
+    /** A server whose callers are GitHub users with sessions in the same Redis, and their tokens. */
+    readonly oauth: URL,
+    readonly oauthCallers: { user: string; token: string }[],
   ) {}
 
   static async start(env: Record<string, string>): Promise<ServerProcess> {
@@ -23,7 +26,7 @@ export class ServerProcess {
         if (message.type === 'ready') resolve(message);
       });
     });
-    return new ServerProcess(child, new URL(ready.stateless), new URL(ready.stateful));
+    return new ServerProcess(child, new URL(ready.stateless), new URL(ready.stateful), new URL(ready.oauth), ready.oauthCallers);
   }
 
   /** The server's memory after a full GC. */
