@@ -65,9 +65,10 @@ export async function authServerScenarios(issuer: LocalIssuer, load: LoadProcess
 
     const memory = await startIssuingServer(gh, { store: new MemoryAuthorizationStore(), sessionStore: new MemorySessionStore() });
     owned.push(memory);
-    const redisStore = new RedisAuthorizationStore({ url: redisUrl, keyPrefix: `${prefix}as:` });
-    owned.push({ close: async () => redisStore.close() });
-    const redis = await startIssuingServer(gh, { store: redisStore, sessionStore: new RedisSessionStore({ url: redisUrl, keyPrefix: `${prefix}sessions:` }) });
+    const redisSessions = new RedisSessionStore({ url: redisUrl, keyPrefix: `${prefix}sessions:` });
+    const redisStore = new RedisAuthorizationStore({ client: redisSessions.client, keyPrefix: `${prefix}as:` });
+    owned.push({ close: async () => redisSessions.close() });
+    const redis = await startIssuingServer(gh, { store: redisStore, sessionStore: redisSessions });
     owned.push(redis);
     owned.push({ close: () => deleteKeys(redisUrl, prefix) });
 
