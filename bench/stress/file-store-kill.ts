@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,12 +10,17 @@ export interface KillResult {
   acknowledged: number;
   lost: number;
   corrupt: number;
-  tempFilesLeft: number;
+  /** Temp files of the write the kill interrupted (a store started now leaves them: they may be a live write's). */
+  tempFilesAfterKill: number;
+  /** The same files a minute later (backdated), after a store has started: must be 0. */
+  tempFilesAfterSweep: number;
 }
 
 /**
  * Starts a process saving sessions, kills it with SIGKILL after `afterMs`, then opens the
  * directory again: every save the process had acknowledged must load, with its latest tokens.
+ * Then the kill's temp files are made a minute old and a store is started once more: its start-up
+ * sweep must remove them.
  */
 export async function killFileStoreWriter(afterMs: number): Promise<KillResult> {
   const directory = await mkdtemp(join(tmpdir(), 'nextmcp-stress-kill-'));
@@ -43,13 +48,17 @@ export async function killFileStoreWriter(afterMs: number): Promise<KillResult> 
       if (session?.accessToken !== expected) lost += 1;
     }
     await store.close();
-    return { acknowledged: acknowledged.length, lost, corrupt, tempFilesLeft: await countTempFiles(directory) };
+    const tempFiles = await findTempFiles(directory);
+    const aMinuteAgo = new Date(Date.now() - 2 * 60 * 1000);
+    for (const file of tempFiles) await utimes(file, aMinuteAgo, aMinuteAgo);
+    await new FileSessionStore(directory).close(); // close() waits for the start-up sweep
+    return { acknowledged: acknowledged.length, lost, corrupt, tempFilesAfterKill: tempFiles.length, tempFilesAfterSweep: (await findTempFiles(directory)).length };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
 }
 
-async function countTempFiles(directory: string): Promise<number> {
+async function findTempFiles(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { recursive: true });
-  return entries.filter((name) => String(name).endsWith('.tmp')).length;
+  return entries.map(String).filter((name) => name.endsWith('.tmp')).map((name) => join(directory, name));
 }

@@ -7,9 +7,13 @@ export interface PostAnswer {
   ms: number;
 }
 
-/** A keep-alive agent sized for `inFlight` concurrent requests. */
+/**
+ * A keep-alive agent sized for `inFlight` concurrent requests. Idle sockets are dropped after 4 s,
+ * before the server's keep-alive timeout (Node's default, 5 s) closes them: reusing a socket the
+ * server is closing at that moment resets the request, a race of the harness, not of the server.
+ */
 export function keepAliveAgent(inFlight: number): Agent {
-  return new Agent({ keepAlive: true, maxSockets: inFlight });
+  return new Agent({ keepAlive: true, maxSockets: inFlight, timeout: 4000 });
 }
 
 /**

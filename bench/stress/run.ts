@@ -141,8 +141,13 @@ async function main(): Promise<void> {
 
     progress('kill -9 of a FileSessionStore writer');
     const killed = await killFileStoreWriter(settings.killAfterMs);
-    print(`kill -9 with FileSessionStore: ${killed.acknowledged} saves acknowledged, lost ${killed.lost}, corrupt ${killed.corrupt}, temp files left ${killed.tempFilesLeft}`);
+    print(
+      `kill -9 with FileSessionStore: ${killed.acknowledged} saves acknowledged, lost ${killed.lost}, corrupt ${killed.corrupt}; ` +
+        `temp files of the interrupted write ${killed.tempFilesAfterKill}, left after a store started a minute later ${killed.tempFilesAfterSweep}`,
+    );
     mustBeZero('sessions lost to kill -9', killed.lost);
+    mustBeZero('corrupt sessions after kill -9', killed.corrupt);
+    mustBeZero('temp files left after the start-up sweep', killed.tempFilesAfterSweep);
   } finally {
     await cleanup.run();
   }
