@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -35,7 +35,7 @@ export async function writeFileAtomic(file: string, contents: string): Promise<v
 
 async function replaceFile(file: string, contents: string): Promise<void> {
   const directory = dirname(file);
-  const temp = join(directory, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const temp = join(directory, `.${basename(file)}.${process.pid}.${nodeCrypto().randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   try {
     const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
     try {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto';
 import { CorruptSessionError, SessionDecryptionError } from './errors';
 
 /** A 256-bit key: 32 bytes as a Buffer/Uint8Array, 64 hex characters, or base64 / base64url. */
@@ -54,12 +54,12 @@ export class SessionCipher {
 
   constructor(key: EncryptionKey) {
     this.key = parseEncryptionKey(key);
-    this.keyId = createHmac('sha256', this.key).update('nextmcp session key id').digest('base64url').slice(0, 16);
+    this.keyId = nodeCrypto().createHmac('sha256', this.key).update('nextmcp session key id').digest('base64url').slice(0, 16);
   }
 
   seal(plaintext: string, associatedData: string): SealedData {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const iv = nodeCrypto().randomBytes(IV_BYTES);
+    const cipher = nodeCrypto().createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return {
@@ -81,7 +81,7 @@ export class SessionCipher {
     }
     try {
       // A fixed tag length: GCM would otherwise accept a truncated (weaker) tag.
-      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(sealed.iv, 'base64url'), {
+      const decipher = nodeCrypto().createDecipheriv('aes-256-gcm', this.key, Buffer.from(sealed.iv, 'base64url'), {
         authTagLength: TAG_BYTES,
       });
       decipher.setAAD(Buffer.from(associatedData, 'utf8'));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto';
 import { join } from 'node:path';
 
 /** Where a token index entry points: the hashed user directory and hashed slot of a session file. */
@@ -77,5 +77,5 @@ export class SessionFileLayout {
 }
 
 function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return nodeCrypto().createHash('sha256').update(value, 'utf8').digest('hex');
 }

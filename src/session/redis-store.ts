@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { hashToken } from '../auth/token-hash';
 import {
@@ -176,7 +176,7 @@ export class RedisSessionStore extends BaseSessionStore {
     requireProvider(provider);
     if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs must be a positive integer');
     const key = this.keys.refreshLock(userId, providerSlot(provider));
-    const holder = randomUUID();
+    const holder = nodeCrypto().randomUUID();
     const taken = await this.guard.run(() => this.client.set(key, holder, 'PX', ttlMs, 'NX'));
     if (taken !== 'OK') return null;
     let released: Promise<void> | undefined;

@@ -59,6 +59,8 @@ const loaded = () => HEAVY.filter((name) => Object.keys(require.cache).some((fil
 const report = {};
 require('nextmcp'); require('nextmcp/auth'); require('nextmcp/session'); require('nextmcp/protocol');
 report.onImport = loaded();
+// node:crypto too is loaded with the first hash or key, not with the package.
+report.cryptoOnImport = process.moduleLoadList.includes('NativeModule crypto');
 (async () => {
   const { NextMCP } = require('nextmcp');
   const { JwtProvider, ApiKeyProvider, GitHubOAuthProvider, PermissionManifest } = require('nextmcp/auth');
@@ -127,11 +129,12 @@ describe('the packed package', () => {
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 
-  it('loads express, simple-oauth2, ioredis and yaml only with the feature that needs them', () => {
+  it('loads express, simple-oauth2, ioredis, yaml and node:crypto only with the feature that needs them', () => {
     writeFileSync(join(work, 'import-probe.js'), importProbe);
     const report = JSON.parse(execFileSync(process.execPath, ['import-probe.js'], { cwd: work, encoding: 'utf8' }));
     expect(report).toEqual({
       onImport: [],
+      cryptoOnImport: false,
       stdioJwtServer: [],
       oauthProvider: ['simple-oauth2', 'joi'],
       redisStore: ['simple-oauth2', 'joi', 'ioredis'],

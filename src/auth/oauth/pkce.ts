@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../../node-crypto';
 
 /** RFC 7636 §4.1: 43–128 characters from the unreserved set. */
 const VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -15,12 +15,12 @@ export interface PkcePair {
  * and `BASE64URL(SHA256(verifier))` as the challenge.
  */
 export function createPkcePair(): PkcePair {
-  const verifier = randomBytes(32).toString('base64url');
+  const verifier = nodeCrypto().randomBytes(32).toString('base64url');
   return { verifier, challenge: pkceChallengeFor(verifier), method: 'S256' };
 }
 
 export function pkceChallengeFor(verifier: string): string {
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+  return nodeCrypto().createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }
 
 export function isValidPkceVerifier(verifier: string): boolean {
@@ -29,10 +29,10 @@ export function isValidPkceVerifier(verifier: string): boolean {
 
 /** An unguessable `state` value (256 bits from the CSPRNG). */
 export function createOAuthState(): string {
-  return randomBytes(32).toString('base64url');
+  return nodeCrypto().randomBytes(32).toString('base64url');
 }
 
 /** Constant-time comparison of two verifiers (hashed first, so lengths never leak either). */
 export function verifiersMatch(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+  return nodeCrypto().timingSafeEqual(nodeCrypto().createHash('sha256').update(a).digest(), nodeCrypto().createHash('sha256').update(b).digest());
 }

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../../node-crypto';
 import { AuthContext } from '../auth-context';
 import type { AuthProvider, AuthResult, Credentials, ProviderDescription } from '../provider';
 import { hashToken } from '../token-hash';
@@ -95,7 +95,7 @@ export class ApiKeyProvider implements AuthProvider {
     if (!Number.isSafeInteger(bytes) || bytes < MIN_GENERATED_BYTES) {
       throw new RangeError(`API keys need at least ${MIN_GENERATED_BYTES} random bytes`);
     }
-    return prefix + randomBytes(bytes).toString('base64url');
+    return prefix + nodeCrypto().randomBytes(bytes).toString('base64url');
   }
 
   /** Checks `credentials.api_key` against the keys (timing-safe) or the validator. */
@@ -132,6 +132,7 @@ export class ApiKeyProvider implements AuthProvider {
   private lookUp(key: string): StoredKey | undefined {
     const digest = digestOf(key);
     const candidates = this.byDigestPrefix!.get(prefixOf(digest)) ?? [];
+    const { timingSafeEqual } = nodeCrypto();
     return candidates.find((candidate) => timingSafeEqual(candidate.digest, digest));
   }
 }

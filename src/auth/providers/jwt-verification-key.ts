@@ -1,4 +1,5 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { nodeCrypto } from '../../node-crypto';
 import type { JWK, JWTVerifyGetKey } from 'jose';
 import { createRemoteJwkSet, joseErrors } from './jose-entries';
 import type { JwtKeyMaterial, PublicJsonWebKey } from './jwt-types';
@@ -100,14 +101,14 @@ function publicKeyObject(input: string | PublicJsonWebKey | KeyObject): { key: K
   let boundAlg: string | undefined;
   try {
     if (typeof input === 'string') {
-      key = createPublicKey(input);
+      key = nodeCrypto().createPublicKey(input);
     } else if (isKeyObject(input)) {
       if (input.type === 'secret') throw new TypeError('a secret key');
-      key = input.type === 'private' ? createPublicKey(input) : input;
+      key = input.type === 'private' ? nodeCrypto().createPublicKey(input) : input;
     } else {
       if (input.kty === 'oct') throw new TypeError('a symmetric JWK');
       if (input.use !== undefined && input.use !== 'sig') throw new TypeError('a JWK not meant for signatures');
-      key = createPublicKey({ key: input as JsonWebKey, format: 'jwk' });
+      key = nodeCrypto().createPublicKey({ key: input as JsonWebKey, format: 'jwk' });
       boundAlg = input.alg;
     }
   } catch (cause) {
