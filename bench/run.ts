@@ -44,7 +44,7 @@ const settings = {
   http: { warmupMs: quick ? 300 : 1000, windowMs: quick ? 500 : 1500, rounds: quick ? 2 : 3, inFlight: [1, 32] },
   stores: { warmupMs: 100, windowMs: quick ? 60 : 100, rounds: quick ? 3 : 10, paired: true, sizes: quick ? [1000, 10_000] : [1000, 10_000, 100_000] },
   refreshStorm: { calls: 1000 },
-  imports: { runs: quick ? 3 : 10 },
+  imports: { runs: quick ? 3 : 20 },
 };
 const ROOT = join(__dirname, '..');
 
