@@ -7,7 +7,7 @@ import type { LocalIssuer } from '../fixtures/local-jwks';
 import type { LoadProcess } from '../http/load-process';
 import type { RunningServer } from '../http/sdk-servers';
 import { runWindow } from '../lib/window';
-import type { OpenScenario } from '../lib/scenario';
+import { loadLabel, type OpenScenario } from '../lib/scenario';
 
 export const AUTH_SERVER = 'auth-server';
 export const PLAIN_JWT = 'NextMCP stateless + JwtProvider (Redis session store)';
@@ -85,7 +85,7 @@ export async function authServerScenarios(issuer: LocalIssuer, load: LoadProcess
     };
     const calls = inFlightLevels.flatMap((inFlight) =>
       targets.map((target): OpenScenario => {
-        const label = inFlight === 1 ? 'sequential' : `${inFlight} in flight`;
+        const label = loadLabel(inFlight);
         return {
           group: AUTH_SERVER,
           name: `${target.name} [${label}]`,

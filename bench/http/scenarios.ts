@@ -1,4 +1,4 @@
-import type { OpenScenario } from '../lib/scenario';
+import { loadLabel, type OpenScenario } from '../lib/scenario';
 import type { LocalIssuer } from '../fixtures/local-jwks';
 import type { LoadProcess } from './load-process';
 import { sdkBearerAuth, startSdkStateless, type RunningServer } from './sdk-servers';
@@ -37,7 +37,7 @@ export async function httpScenarios(issuer: LocalIssuer, load: LoadProcess, inFl
   let closed = false;
   const scenarios = inFlightLevels.flatMap((inFlight) =>
     targets.map((target): OpenScenario => {
-      const label = inFlight === 1 ? 'sequential' : `${inFlight} in flight`;
+      const label = loadLabel(inFlight);
       return {
         group: HTTP,
         name: `${target.name} [${label}]`,

@@ -5,7 +5,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ECHO_TOOL, checkEcho, echoText } from '../fixtures/echo';
 import { runWindow } from '../lib/window';
-import type { OpenScenario } from '../lib/scenario';
+import { loadLabel, type OpenScenario } from '../lib/scenario';
 import type { Credentials } from '../../src/auth/provider';
 import type { NextMCP } from '../../src/server/next-mcp';
 
@@ -100,11 +100,6 @@ export async function assertValidatesInput(connection: EchoConnection): Promise<
     refusal = `failed with ${error instanceof McpError ? `${error.code} ` : ''}${error instanceof Error ? error.message : String(error)}`;
   }
   throw new Error(`${connection.name}: an echo call with { text: 42 } must be refused with -32602, but it ${refusal}`);
-}
-
-/** `sequential` or `32 in flight`: part of each in-process scenario's name. */
-export function loadLabel(inFlight: number): string {
-  return inFlight === 1 ? 'sequential' : `${inFlight} in flight`;
 }
 
 /**

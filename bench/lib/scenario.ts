@@ -10,6 +10,11 @@ export interface Scenario {
   measure(windowMs: number): Promise<WindowSample>;
 }
 
+/** `sequential` or `32 in flight`: part of each scenario's name where load levels are measured side by side. */
+export function loadLabel(inFlight: number): string {
+  return inFlight === 1 ? 'sequential' : `${inFlight} in flight`;
+}
+
 /** A scenario that holds servers, clients or files until closed. */
 export interface OpenScenario extends Scenario {
   close(): Promise<void>;
