@@ -108,11 +108,20 @@ export class RequestContext {
 
   /**
    * Console output without secrets: credential values and header values are left out (an
-   * `Authorization` header is a token).
+   * `Authorization` header is a token), and so is the session (it holds the provider's tokens).
    */
   [inspect.custom](depth: number, options: object): string {
+    return `RequestContext ${inspect(this.withoutSecrets(), { ...options, depth })}`;
+  }
+
+  /** The same for JSON (`JSON.stringify`, and loggers such as pino that serialise objects). */
+  toJSON(): Record<string, unknown> {
+    return this.withoutSecrets();
+  }
+
+  private withoutSecrets(): Record<string, unknown> {
     const credentials = this.credentials && Object.fromEntries(Object.keys(this.credentials).map((key) => [key, key === 'provider' ? this.credentials![key] : '[redacted]']));
-    const shown = {
+    return {
       method: this.method,
       target: this.target?.name,
       transport: this.transport,
@@ -122,6 +131,5 @@ export class RequestContext {
       headers: Object.keys(this.headers),
       auth: this.auth,
     };
-    return `RequestContext ${inspect(shown, { ...options, depth })}`;
   }
 }

@@ -19,7 +19,7 @@ function shown(value: unknown): string {
   return inspect(value, { depth: Infinity, showHidden: true });
 }
 
-describe('util.inspect shows no token', () => {
+describe('util.inspect and JSON.stringify show no token', () => {
   it('of a memory store holding sessions, bounded or not, after they were found by token', async () => {
     for (const store of [new MemorySessionStore(), new MemorySessionStore({ maxSessions: 10 })]) {
       await store.save(new SessionData({ userId: 'a', provider: 'github', accessToken: ACCESS, refreshToken: REFRESH }));
@@ -45,11 +45,12 @@ describe('util.inspect shows no token', () => {
       requestId: 1,
       notify: async () => undefined,
     });
-    const text = shown(ctx);
-    expect(text).toContain('github');
-    expect(text).toContain('authorization');
-    expect(text).not.toContain(ACCESS);
-    expect(text).not.toContain(REFRESH);
+    for (const text of [shown(ctx), JSON.stringify(ctx)]) {
+      expect(text).toContain('github');
+      expect(text).toContain('authorization');
+      expect(text).not.toContain(ACCESS);
+      expect(text).not.toContain(REFRESH);
+    }
   });
 
   describe('of a handler’s context, end to end', () => {
@@ -63,7 +64,7 @@ describe('util.inspect shows no token', () => {
       @Tool()
       dump(_args: unknown, ctx: ToolContext) {
         void ctx.session; // the handler's own copy, made on this read
-        return shown(ctx);
+        return `${shown(ctx)}\n${JSON.stringify(ctx)}`;
       }
     }
 
