@@ -37,9 +37,18 @@ describe('roles', () => {
   });
 });
 
+/** A memory store offering the cross-process refresh lock (as RedisSessionStore does), recording who took it. */
+class LockingStore extends MemorySessionStore {
+  readonly locks: string[] = [];
+  async lockRefresh(userId: string, provider: string | undefined): Promise<() => Promise<void>> {
+    this.locks.push(`${provider}:${userId}`);
+    return async () => undefined;
+  }
+}
+
 describe('the upstream session, refreshed when a request finds it due', () => {
   let server: NotesServer;
-  const sessions = new MemorySessionStore();
+  const sessions = new LockingStore();
   let accessToken: string;
 
   beforeAll(async () => {
@@ -55,12 +64,17 @@ describe('the upstream session, refreshed when a request finds it due', () => {
     return session;
   }
 
-  it('once for many concurrent requests, and the tool sees the new token', async () => {
+  it('once for many concurrent requests (under the store’s refresh lock, reported as session:refreshed), and the tool sees the new token', async () => {
     const before = await makeDue();
+    const refreshed: unknown[] = [];
+    server.mcp.on('session:refreshed', (event) => refreshed.push(event));
+    sessions.locks.length = 0;
     const refreshes = gh.requestCount('/login/oauth/access_token');
     const statuses = await Promise.all(Array.from({ length: 6 }, () => mcpStatus(server, accessToken)));
     expect(statuses.map((s) => s.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(gh.requestCount('/login/oauth/access_token') - refreshes).toBe(1);
+    expect(sessions.locks).toEqual(['github:4242']);
+    expect(refreshed).toEqual([{ provider: 'github', userId: '4242' }]);
     const after = (await sessions.load('4242', 'github'))!;
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(after.needsRefresh()).toBe(false);

@@ -9,7 +9,8 @@ import type { ServerAuth } from '../server-auth';
 import type { AuthProvider, AuthResult, Credentials, ProviderDescription } from '../provider';
 import { AccessTokenError, AccessTokens } from './access-tokens';
 import type { AuthorizationStore } from './authorization-store';
-import type { AuthorizationServerContext, AuthorizationServerLogger } from './authorization-server-context';
+import type { AuthorizationServerContext } from './authorization-server-context';
+import type { Logger } from '../../logging/logger';
 import {
   checkIssuer,
   readAuthorizationServerOptions,
@@ -35,7 +36,6 @@ import { UpstreamRefusedError, UpstreamSessions, UpstreamUnavailableError } from
 export interface AuthorizationServerEnvironment {
   container: DependencyContainer;
   auth: ServerAuth;
-  logger?: AuthorizationServerLogger;
 }
 
 interface Binding {
@@ -66,7 +66,7 @@ export class AuthorizationServer implements AuthProvider {
   readonly credentialKind = 'bearer' as const;
   private readonly settings: AuthorizationServerSettings;
   private readonly key: ParsedSigningKey;
-  private readonly logger: AuthorizationServerLogger;
+  private readonly logger: Logger;
   private binding?: Binding;
   private readonly ownedStores: { close?(): Promise<void> }[] = [];
 
@@ -77,7 +77,7 @@ export class AuthorizationServer implements AuthProvider {
   ) {
     this.settings = readAuthorizationServerOptions(options);
     this.name = this.settings.upstream.name;
-    this.logger = environment.logger ?? environment.auth.logger;
+    this.logger = environment.auth.logger;
     this.key = parseSigningKey(this.settings.signingKey, this.settings.signingAlg);
     if (this.key.generated) {
       this.logger.warn({ alg: this.key.alg }, 'Authorization server: no signingKey configured, generated one; its tokens die with this process and are not accepted by other replicas');
@@ -224,6 +224,8 @@ export class AuthorizationServer implements AuthProvider {
     const sessions = new UpstreamSessions(settings.upstream, settings.sessionStore ?? middleware?.sessionStore ?? this.defaultSessionStore(), {
       autoRefresh: owner?.autoRefreshTokens ?? true,
       refreshBufferSeconds: owner?.options.refreshBufferSeconds ?? 300,
+      events: environment.auth.events,
+      logger: this.logger,
     });
     return {
       settings,

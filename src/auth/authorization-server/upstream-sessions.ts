@@ -5,6 +5,9 @@ import { sessionFromLogin } from '../oauth/server-login';
 import type { TokenResponse } from '../provider';
 import type { SessionData } from '../../session/session-data';
 import type { SessionStore } from '../../session/session-store';
+import type { AuthEvents } from '../events/auth-events';
+import type { Logger } from '../../logging/logger';
+import { guard, SessionRefresh } from '../session-refresh';
 import type { UpstreamIdentity } from './records';
 
 /** The upstream refused: the user must log in again (their grants here end). */
@@ -28,28 +31,37 @@ export interface UpstreamSessionsOptions {
   autoRefresh: boolean;
   /** How long before expiry a token counts as due (seconds). */
   refreshBufferSeconds: number;
+  /** Where `session:refreshed` and `session:refresh_failed` go. */
+  events?: AuthEvents;
+  /** Where a failing session store is logged. */
+  logger?: Logger;
 }
 
 /**
  * The upstream tokens of each user, kept in the `SessionStore` under (upstream name, user id) and
- * never shown to a client. Refreshes are single-flight per user in this process, and a session
- * another replica refreshed meanwhile is taken from the store instead of refreshed again.
+ * never shown to a client. Refreshing is the middleware's `SessionRefresh`: once for all
+ * concurrent requests in this process and, with a store that offers `lockRefresh`, across replicas;
+ * each caller gets its own copy. Its failures are told apart here: the upstream refused (log in
+ * again) or could not be asked.
  */
 export class UpstreamSessions {
-  private readonly refreshing = new Map<string, Promise<SessionData>>();
+  private readonly refresh: SessionRefresh;
 
   constructor(
     private readonly upstream: OAuthProvider,
     readonly store: SessionStore,
     private readonly options: UpstreamSessionsOptions,
-  ) {}
+  ) {
+    // `recheck` refreshes whatever `autoRefresh` says; `forRequest` honours it.
+    this.refresh = new SessionRefresh({ store, autoRefresh: true, bufferSeconds: options.refreshBufferSeconds, events: options.events, logger: options.logger });
+  }
 
   /** Saves the tokens of a finished upstream login (keeping a refresh token the new answer lacks). */
   async saveLogin(token: TokenResponse, authContext: AuthContext): Promise<void> {
-    const existing = await this.guard(() => this.store.load(authContext.userId, this.upstream.name));
+    const existing = await this.load(authContext.userId);
     const session = sessionFromLogin({ provider: this.upstream, token, authContext, requestedScopes: [] });
     if (session.refreshToken === undefined && existing?.refreshToken !== undefined) session.refreshToken = existing.refreshToken;
-    await this.guard(() => this.store.save(session));
+    await this.storeCall(() => this.store.save(session));
   }
 
   /**
@@ -57,9 +69,9 @@ export class UpstreamSessions {
    * `autoRefresh` is on. Throws `UpstreamRefusedError` / `UpstreamUnavailableError` when that refresh fails.
    */
   async forRequest(userId: string): Promise<SessionData | null> {
-    const session = await this.guard(() => this.store.load(userId, this.upstream.name));
-    if (!session || !this.options.autoRefresh || !this.isDue(session)) return session;
-    return this.refresh(session);
+    const session = await this.load(userId);
+    if (!session || !this.options.autoRefresh) return session;
+    return this.fresh(session);
   }
 
   /**
@@ -67,9 +79,9 @@ export class UpstreamSessions {
    * the identity as the upstream reports it now.
    */
   async recheck(userId: string): Promise<UpstreamIdentity> {
-    let session = await this.guard(() => this.store.load(userId, this.upstream.name));
-    if (!session) throw new UpstreamRefusedError(`No ${this.upstream.name} session for this user`);
-    if (this.isDue(session) || session.isExpired()) session = await this.refresh(session);
+    const stored = await this.load(userId);
+    if (!stored) throw new UpstreamRefusedError(`No ${this.upstream.name} session for this user`);
+    const session = await this.fresh(stored);
     const result = await this.upstream.authenticate({ access_token: session.accessToken });
     if (!result.success || !result.context) {
       if (result.reason === 'provider_unavailable') throw new UpstreamUnavailableError(`${this.upstream.name} could not check the user`);
@@ -79,51 +91,34 @@ export class UpstreamSessions {
     return identityOf(result.context);
   }
 
-  private isDue(session: SessionData): boolean {
-    return session.needsRefresh(this.options.refreshBufferSeconds);
+  /** `session`, refreshed first when due; an expired token that cannot be refreshed is a refusal. */
+  private async fresh(session: SessionData): Promise<SessionData> {
+    const current = await this.upstreamCall(() => this.refresh.freshen(session, this.upstream, []));
+    if (current.isExpired()) throw new UpstreamRefusedError(`The ${this.upstream.name} token expired and cannot be refreshed`);
+    return current;
   }
 
-  private refresh(session: SessionData): Promise<SessionData> {
-    let pending = this.refreshing.get(session.userId);
-    if (!pending) {
-      pending = this.refreshNow(session).finally(() => this.refreshing.delete(session.userId));
-      this.refreshing.set(session.userId, pending);
-    }
-    return pending;
+  private load(userId: string): Promise<SessionData | null> {
+    return this.storeCall(() => this.store.load(userId, this.upstream.name));
   }
 
-  private async refreshNow(seen: SessionData): Promise<SessionData> {
-    const current = (await this.guard(() => this.store.load(seen.userId, this.upstream.name))) ?? seen;
-    // Another replica may have refreshed it already: the store is the source of truth.
-    if (current.accessToken !== seen.accessToken && !this.isDue(current)) return current;
-    if (!current.refreshToken) {
-      if (current.isExpired()) throw new UpstreamRefusedError(`The ${this.upstream.name} token expired and cannot be refreshed`);
-      return current;
-    }
-    let tokens: TokenResponse;
-    try {
-      tokens = await this.upstream.refreshAccessToken(current.refreshToken);
-    } catch (error) {
-      if (error instanceof AuthenticationError && error.reason === 'provider_unavailable') {
-        throw new UpstreamUnavailableError(`${this.upstream.name} could not refresh the session`);
-      }
-      throw new UpstreamRefusedError(`${this.upstream.name} refused to refresh the session`);
-    }
-    return this.guard(() =>
-      this.store.updateTokens(
-        current.userId,
-        { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresIn: tokens.expires_in },
-        this.upstream.name,
-      ),
-    );
+  /** A store call; a failure is logged (by `guard`) and becomes `UpstreamUnavailableError`. */
+  private storeCall<T>(operation: () => Promise<T>): Promise<T> {
+    return this.upstreamCall(() => guard(operation, this.upstream.name, this.options.logger));
   }
 
-  /** A session store that fails is an outage: fail closed, never with its message (it may hold data). */
-  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+  /**
+   * What `SessionRefresh` and `guard` throw, told apart: unavailable (the upstream or the store
+   * could not be asked) or refused (the user must log in again). Never with the failure's own message.
+   */
+  private async upstreamCall<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
-    } catch {
-      throw new UpstreamUnavailableError('The session store is unavailable');
+    } catch (error) {
+      if (error instanceof AuthenticationError && error.reason !== 'provider_unavailable') {
+        throw new UpstreamRefusedError(`${this.upstream.name} refused to refresh the session`);
+      }
+      throw new UpstreamUnavailableError(`${this.upstream.name} or the session store could not be reached`);
     }
   }
 }
