@@ -4,9 +4,6 @@ import { flatten, OPEN_POLICY, type AccessPolicy, type ProviderRef } from '../me
 import type { Target } from '../metadata/targets';
 import type { PermissionManifest } from './manifest';
 
-/** `_meta` key under which `tools/list` states each tool's requirements. */
-export const AUTH_META_KEY = 'nextmcp/auth';
-
 /**
  * Everything a call to one target must satisfy, worked out once when the server starts (and again
  * whenever targets or middleware change): the REQUIRED middleware's policy (unless the target is

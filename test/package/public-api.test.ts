@@ -26,7 +26,7 @@ const SESSION = [
     'RedisSessionStore', 'SessionData', 'SessionDecryptionError', 'SessionNotFoundError',
     'SessionStoreError', 'SessionStoreUnavailableError',
 ];
-const PROTOCOL = ['AuthFlowType', 'AuthMetadata', 'AuthRequirement'];
+const PROTOCOL = ['AUTH_META_KEY', 'AuthFlowType', 'AuthMetadata', 'AuthRequirement'];
 const TESTING = ['connectTestClient', 'withCredentials'];
 /** Names only the root exports (the server, decorators, DI tokens, request types). */
 const ROOT_ONLY = [
