@@ -10,7 +10,7 @@ import type { AuthProvider, AuthResult, Credentials, ProviderDescription } from 
 import { AccessTokenError, AccessTokens } from './access-tokens';
 import type { AuthorizationStore } from './authorization-store';
 import type { AuthorizationServerContext } from './authorization-server-context';
-import type { Logger } from '../../logging/logger';
+import { describeError, type Logger } from '../../logging/logger';
 import {
   checkIssuer,
   readAuthorizationServerOptions,
@@ -41,7 +41,6 @@ export interface AuthorizationServerEnvironment {
 interface Binding {
   issuer: string;
   resource: string;
-  callbackUrl: string;
   endpoints: ReturnType<typeof endpointsByPath>;
   context: Promise<AuthorizationServerContext>;
 }
@@ -97,7 +96,7 @@ export class AuthorizationServer implements AuthProvider {
     return this.binding?.resource ?? this.settings.resource;
   }
 
-  /** The path of the upstream callback on this server. */
+  /** @internal The path of the upstream callback on this server (for mounting). */
   get callbackPath(): string {
     return this.settings.callbackPath;
   }
@@ -187,11 +186,16 @@ export class AuthorizationServer implements AuthProvider {
   /** @internal The HTTP route: true when the request is for one of its endpoints (and is being answered). */
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean {
     const binding = this.binding;
-    const endpoint = binding?.endpoints.get(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (!binding || !endpoint) return false;
+    if (!binding) return false;
+    // Every HTTP request of the server passes here, MCP posts included: the path alone, no URL parse.
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    const endpoint = binding.endpoints.get(query === -1 ? target : target.slice(0, query));
+    if (!endpoint) return false;
     binding.context
       .then((ctx) => endpointModules().routes.serveEndpoint(endpoint, ctx, req, res))
-      .catch(() => {
+      .catch((error: unknown) => {
+        this.logger.error({ error: describeError(error) }, 'an authorization server request failed inside the server (answered 500)');
         if (!res.headersSent) res.writeHead(500, { 'Cache-Control': 'no-store' });
         res.end();
       });
@@ -211,7 +215,7 @@ export class AuthorizationServer implements AuthProvider {
     }
     const context = this.buildContext(issuer, resource, callbackUrl);
     context.catch(() => undefined); // reported to each request that needs it
-    this.binding = { issuer, resource, callbackUrl, context, endpoints: endpointModules().routes.endpointsByPath({ issuer, callbackUrl, settings: this.settings }) };
+    this.binding = { issuer, resource, context, endpoints: endpointModules().routes.endpointsByPath({ issuer, callbackUrl, settings: this.settings }) };
   }
 
   private async buildContext(issuer: string, resource: string, callbackUrl: string): Promise<AuthorizationServerContext> {

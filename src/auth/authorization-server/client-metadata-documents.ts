@@ -41,11 +41,6 @@ export class ClientMetadataDocuments {
 
   constructor(private readonly settings: Settings) {}
 
-  /** Whether `clientId` is a URL this server would fetch (checked without any network access). */
-  isDocumentUrl(clientId: string): boolean {
-    return this.settings.enabled && this.urlProblem(clientId) === undefined;
-  }
-
   /** Why `clientId` cannot be a metadata document URL, or undefined. */
   urlProblem(clientId: string): string | undefined {
     let url: URL;

@@ -33,7 +33,7 @@ export class Grants {
     private readonly upstream: string,
     private readonly lifetimes: GrantLifetimes,
     /** Where `grant:issued` and `grant:revoked` go (the server's auth events). */
-    private readonly events?: Pick<AuthEvents, 'emit'>,
+    private readonly events: Pick<AuthEvents, 'emit'>,
   ) {}
 
   read(grantId: string): Promise<GrantRecord | null> {
@@ -45,7 +45,7 @@ export class Grants {
     await this.save(grantId, grant);
     await this.index(grant.identity.userId, grantId);
     const body = await this.issue(grantId, grant, grant.scopes, withRefreshToken);
-    this.events?.emit('grant:issued', { grantId, clientId: grant.clientId, userId: grant.identity.userId });
+    this.events.emit('grant:issued', { grantId, clientId: grant.clientId, userId: grant.identity.userId });
     return body;
   }
 
@@ -70,9 +70,9 @@ export class Grants {
   /** Ends a grant: its access and refresh tokens are refused from the next request on. */
   async revoke(grantId: string): Promise<boolean> {
     // Read first only to say whose grant ended.
-    const grant = this.events ? await this.read(grantId) : null;
+    const grant = await this.read(grantId);
     const removed = await this.records.delete(recordKeys.grant(grantId));
-    if (removed && grant) this.events?.emit('grant:revoked', { grantId, clientId: grant.clientId, userId: grant.identity.userId });
+    if (removed && grant) this.events.emit('grant:revoked', { grantId, clientId: grant.clientId, userId: grant.identity.userId });
     return removed;
   }
 
