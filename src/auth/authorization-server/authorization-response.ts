@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hashToken } from '../token-hash';
 import { BROWSER_COOKIE, type AuthorizationServerContext } from './authorization-server-context';
-import { redirect, readCookie } from './http-exchange';
+import { readCookie } from '../http/cookies';
+import { redirect } from './http-exchange';
 import type { OAuthErrorCode } from './oauth-error';
 import { recordKeys, type CodeRecord, type TransactionRecord, type UpstreamIdentity } from './records';
 

@@ -4,7 +4,9 @@ import { hashToken } from '../token-hash';
 import { BROWSER_COOKIE, type AuthorizationServerContext } from './authorization-server-context';
 import { redirectWithError, type AuthorizationTarget } from './authorization-response';
 import { UnknownClientError, type KnownClient } from './client-directory';
-import { readCookie, redirect, sendPage, single } from './http-exchange';
+import { readCookie } from '../http/cookies';
+import { checkResource } from './code-grant';
+import { redirect, sendPage, single } from './http-exchange';
 import { OAuthError } from './oauth-error';
 import { recordKeys, type TransactionRecord } from './records';
 import { redirectUriMatches } from './redirect-uris';
@@ -74,10 +76,7 @@ function transactionFor(ctx: AuthorizationServerContext, client: KnownClient, ta
   if (challenge === undefined) throw new OAuthError('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
   if (method !== 'S256') throw new OAuthError('invalid_request', 'code_challenge_method must be S256');
   if (!CODE_CHALLENGE.test(challenge)) throw new OAuthError('invalid_request', 'code_challenge must be 43 to 128 base64url characters');
-  const resources = query.getAll('resource');
-  if (resources.length > 1 || (resources.length === 1 && resources[0] !== ctx.resource)) {
-    throw new OAuthError('invalid_target', `This server issues tokens only for the resource ${ctx.resource}`);
-  }
+  checkResource(ctx, query);
   return {
     stage: 'upstream',
     clientId: client.clientId,

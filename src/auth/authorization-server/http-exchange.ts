@@ -101,10 +101,3 @@ export function single(params: URLSearchParams, name: string): string | undefine
   return values[0] === '' ? undefined : values[0];
 }
 
-export function readCookie(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
-}

@@ -3,6 +3,7 @@ import { AuthenticationError } from '../errors';
 import { hashToken } from '../token-hash';
 import { renderLoginPage, type LoginPageContent } from './login-page';
 import { OAuthCallbackError, RedirectNotAllowedError } from './oauth-errors';
+import { readCookie } from '../http/cookies';
 import type { OAuthLoginFlow, OAuthLoginResult } from './oauth-login-flow';
 
 /** Options of `createOAuthRoutes(flow, options)`. */
@@ -163,10 +164,3 @@ function single(params: URLSearchParams, name: string): string | undefined {
   return values.length === 1 ? values[0] : undefined;
 }
 
-function readCookie(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
-}
