@@ -113,12 +113,16 @@ export function requireCommandTimeout(timeoutMs: number): void {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError('commandTimeoutMs must be a positive number');
 }
 
-/** Our bugs and bad arguments stay what they are; only Redis trouble becomes a store error. */
 const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError, URIError];
+
+/** Our bugs and bad arguments stay what they are; only Redis trouble becomes a store error. */
+export function isProgrammingError(error: unknown): error is Error {
+  return PROGRAMMING_ERRORS.some((type) => error instanceof type);
+}
 
 function asStoreError(error: unknown): Error {
   if (error instanceof SessionStoreError) return error;
-  if (PROGRAMMING_ERRORS.some((type) => error instanceof type)) return error as Error;
+  if (isProgrammingError(error)) return error;
   const message = firstLine(error);
   if (error instanceof Error && error.name === 'ReplyError') return new SessionStoreError(`Redis refused a command: ${message}`);
   return new SessionStoreUnavailableError(`Redis session store unavailable: ${message}`);

@@ -2,6 +2,7 @@ import {
   createRedisClient,
   DEFAULT_COMMAND_TIMEOUT_MS,
   firstLine,
+  isProgrammingError,
   RedisCallGuard,
   requireCommandTimeout,
   type RedisClient,
@@ -32,7 +33,7 @@ const STORE_ERRORS: RedisFailureErrors = {
   closed: () => new AuthorizationStoreError('Authorization store: the Redis connection is closed'),
   wrap: (error) => {
     if (error instanceof AuthorizationStoreError) return error;
-    if (error instanceof TypeError || error instanceof RangeError) return error;
+    if (isProgrammingError(error)) return error;
     const refused = error instanceof Error && error.name === 'ReplyError';
     return new AuthorizationStoreError(
       `Authorization store: Redis ${refused ? 'refused a command' : 'failed'}: ${firstLine(error)}`,
