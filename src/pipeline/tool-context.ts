@@ -20,8 +20,6 @@ import type { RequestContext } from './request-context';
 import type { Extra } from './request-pipeline';
 import { ClientCapabilityError, ClientRequestCancelledError, ClientRequestUnavailableError, isLevelEnabled, missingCapability, type ClientConnection } from './client-connection';
 
-export { ClientCapabilityError, ClientRequestCancelledError, ClientRequestUnavailableError, type ClientConnection } from './client-connection';
-
 /** Options of a request a handler sends to the client. */
 export interface ClientRequestOptions {
   /** How long to wait for the client's answer; default 60 000 ms (the SDK's). */

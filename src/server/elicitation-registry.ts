@@ -1,4 +1,3 @@
-import type { LRUCache } from 'lru-cache';
 import { createLruCache } from '../lru-cache';
 /** Whoever was sent an elicitation: told when it completes. */
 export interface ElicitationRecipient {

@@ -12,7 +12,7 @@ import type { ResourceInfo } from '../../auth/http/http-admission';
 import type { HttpListenOptions, HttpServerOptions, Listener } from './http-options';
 import { writeJsonRpcError } from './json-rpc-response';
 import { nodeServerOptions, resolveHttpLimits } from './http-limits';
-import { reportInternalError } from './internal-error';
+import { answerInternalError } from './internal-error';
 import type { Logger } from '../../logging/logger';
 
 /** What the HTTP layer needs from a `NextMCP`. */
@@ -152,8 +152,7 @@ function answerRoutingError(logger: Logger): express.ErrorRequestHandler {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return writeJsonRpcError(res, status, { code: -32600, message: 'Bad Request' });
     }
-    reportInternalError(logger, error);
-    writeJsonRpcError(res, 500, { code: -32603, message: 'Internal server error' });
+    answerInternalError(res, logger, error);
   };
 }
 

@@ -9,7 +9,7 @@ import { singleRequestId, writeJsonRpcError } from './json-rpc-response';
 import type { HttpAdmission, ResourceInfo } from '../../auth/http/http-admission';
 import type { HttpLimits } from './http-limits';
 import { McpSessionTable, type McpSessionRefusal } from './mcp-session-table';
-import { reportInternalError } from './internal-error';
+import { answerInternalError } from './internal-error';
 import { SessionTransport, type ResumableStreamOptions } from './session-transport';
 import type { Logger } from '../../logging/logger';
 
@@ -63,9 +63,7 @@ export class McpHttpEndpoint {
         const headers = error.bodyUnread ? { connection: 'close' } : undefined;
         return writeJsonRpcError(res, error.status, { code: error.jsonRpcCode, message: error.message }, { headers });
       }
-      reportInternalError(this.options.logger, error);
-      if (res.headersSent) res.end();
-      else writeJsonRpcError(res, 500, { code: -32603, message: 'Internal server error' });
+      answerInternalError(res, this.options.logger, error);
     }
   }
 

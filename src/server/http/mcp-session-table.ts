@@ -43,10 +43,6 @@ export class McpSessionTable<S> {
     private readonly closeSession: (session: S) => Promise<unknown>,
   ) {}
 
-  get size(): number {
-    return this.slots.size;
-  }
-
   /** Takes a slot for a new session of `owner` (undefined: an anonymous caller), or says why not. */
   reserve(owner: string | undefined): McpSessionSlot<S> | McpSessionRefusal {
     const own = owner === undefined ? undefined : this.byOwner.get(owner);
