@@ -130,5 +130,10 @@ describe('MemoryEventStore', () => {
     const small = new MemoryEventStore({ maxBytes: 200 });
     const big = await small.storeEvent('a', { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'x'.repeat(500) } });
     expect(await small.getStreamIdForEventId(big)).toBeUndefined();
+    // maxBytes counts UTF-8 bytes: 100 × '€' is 100 UTF-16 units (fits 200) but 300 bytes (does not).
+    const euros = await small.storeEvent('a', { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: '€'.repeat(100) } });
+    expect(await small.getStreamIdForEventId(euros)).toBeUndefined();
+    const ascii = await small.storeEvent('a', { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'e'.repeat(100) } });
+    expect(await small.getStreamIdForEventId(ascii)).toBe('a');
   });
 });

@@ -44,7 +44,7 @@ export class MemoryEventStore implements EventStore {
   async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
     const sequence = ++this.sequence;
     const eventId = `${sequence}:${streamId}`;
-    this.events.set(eventId, { streamId, sequence, message, bytes: JSON.stringify(message).length });
+    this.events.set(eventId, { streamId, sequence, message, bytes: Buffer.byteLength(JSON.stringify(message)) });
     return eventId;
   }
 
