@@ -74,7 +74,7 @@ export class RequestContext {
   private _container?: DependencyContainer;
   private readonly parentContainer: DependencyContainer;
 
-  /** @internal The server builds one per request. */
+  /** @hidden The server builds one per request; not constructed directly. */
   constructor(init: RequestContextInit) {
     this.method = init.method;
     this.params = init.params;

@@ -125,6 +125,16 @@ describe('the packed package', () => {
     expect(files.filter((f) => /^(src|test|examples|bench)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
+  it('ships no declaration marked @internal (users see only what they may use)', () => {
+    const declarations = files.filter((f) => f.endsWith('.d.ts'));
+    const read = (f: string) => readFileSync(join(work, 'node_modules/nextmcp', f), 'utf8');
+    expect(declarations.filter((f) => read(f).includes('@internal'))).toEqual([]);
+    // The members the package's own modules use, which were once visible to users.
+    expect(read('dist/server/next-mcp.d.ts')).not.toMatch(/readonly (registry|auth):/);
+    expect(read('dist/auth/authorization-server/authorization-server.d.ts')).not.toMatch(/handleHttp|bindResource|callbackPath/);
+    expect(read('dist/auth/auth-middleware.d.ts')).not.toMatch(/onInstall/);
+  });
+
   it('ships no source maps (they would point at sources the package does not include)', () => {
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });

@@ -69,7 +69,7 @@ export class AuthorizationServer implements AuthProvider {
   private binding?: Binding;
   private readonly ownedStores: { close?(): Promise<void> }[] = [];
 
-  /** @internal Built by `mcp.enableAuthorizationServer()`, which supplies the server it is part of. */
+  /** @hidden Built by `mcp.enableAuthorizationServer()`, which supplies the server it is part of; not constructed directly. */
   constructor(
     options: AuthorizationServerOptions,
     private readonly environment: AuthorizationServerEnvironment,
