@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { GitHubOAuthProvider, JwtProvider, MemoryAuthorizationStore, RedisAuthorizationStore, RedisSessionStore, createAuthMiddleware, MemorySessionStore } from '../../src';
-import type { AuthorizationStore, SessionStore } from '../../src';
+import type { AuthorizationStore, HttpHandler, SessionStore } from '../../src';
 import { startFakeGitHub, type FakeGitHub } from '../../test/support/fake-github';
 import { TEST_SIGNING_KEY, obtainCode, redeem, refresh, register, type NotesServer } from '../../test/support/authorization-server';
 import { nextEchoServer } from '../fixtures/echo';
@@ -12,6 +15,12 @@ import { loadLabel, type OpenScenario } from '../lib/scenario';
 export const AUTH_SERVER = 'auth-server';
 export const PLAIN_JWT = 'NextMCP stateless + JwtProvider (Redis session store)';
 export const ISSUED_TOKEN_REDIS = 'NextMCP stateless + issued token (Redis stores)';
+/**
+ * What any design that reads Redis once per call before answering can reach: the plain JWT server
+ * behind a front that reads one key (a bare ioredis GET) before the request goes in. The grant must
+ * be read there, before any byte of the answer, since a revoked token gets a 401.
+ */
+export const ONE_REDIS_READ = 'NextMCP stateless + JwtProvider, one bare Redis GET before each call (floor)';
 const SCOPE = 'echo';
 
 interface AuthServerTarget extends RunningServer {
@@ -32,6 +41,32 @@ async function startIssuingServer(gh: FakeGitHub, stores: { store: Authorization
   const registered = await register(notes, { grant_types: ['authorization_code', 'refresh_token'] });
   const clientId = (registered.body as { client_id: string }).client_id;
   return { url, notes, clientId, close: () => mcp.close() };
+}
+
+/** The plain JWT echo server mounted behind a Node HTTP server that GETs one Redis key first. */
+async function startFloorServer(issuer: LocalIssuer, redisUrl: string, key: string): Promise<RunningServer> {
+  const redis = new Redis(redisUrl);
+  await redis.set(key, JSON.stringify({ clientId: 'bench', scopes: [SCOPE] }));
+  const mcp = nextEchoServer().use(createAuthMiddleware({ provider: new JwtProvider({ jwksUri: issuer.jwksUri, issuer: issuer.url }), requiredScopes: [SCOPE] }));
+  let handler: HttpHandler | undefined;
+  const server = createServer((req, res) => {
+    redis.get(key).then(
+      (value) => (value === null ? res.writeHead(500).end('floor key missing') : handler!(req, res)),
+      () => res.writeHead(503).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`);
+  handler = mcp.httpHandler({ resourceUrl: url.href, stateless: true });
+  return {
+    url,
+    close: async () => {
+      await mcp.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await redis.quit();
+    },
+  };
 }
 
 async function issuedTokens(target: AuthServerTarget): Promise<{ access_token: string; refresh_token: string }> {
@@ -63,6 +98,9 @@ export async function authServerScenarios(issuer: LocalIssuer, load: LoadProcess
     owned.push({ close: () => jwtMcp.close() });
     const jwtToken = await issuer.mint({ audience: jwtListener.url!.href, scope: SCOPE });
 
+    const floor = await startFloorServer(issuer, redisUrl, `${prefix}floor`);
+    owned.push(floor);
+
     const memory = await startIssuingServer(gh, { store: new MemoryAuthorizationStore(), sessionStore: new MemorySessionStore() });
     owned.push(memory);
     const redisSessions = new RedisSessionStore({ url: redisUrl, keyPrefix: `${prefix}sessions:` });
@@ -76,6 +114,7 @@ export async function authServerScenarios(issuer: LocalIssuer, load: LoadProcess
       { name: PLAIN_JWT, url: jwtListener.url!.href, token: jwtToken },
       { name: 'NextMCP stateless + issued token (memory stores)', url: memory.url.href, token: (await issuedTokens(memory)).access_token },
       { name: ISSUED_TOKEN_REDIS, url: redis.url.href, token: (await issuedTokens(redis)).access_token },
+      { name: ONE_REDIS_READ, url: floor.url.href, token: await issuer.mint({ audience: floor.url.href, scope: SCOPE }) },
     ];
     let closed = false;
     const close = async () => {
