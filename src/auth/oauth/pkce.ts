@@ -34,5 +34,6 @@ export function createOAuthState(): string {
 
 /** Constant-time comparison of two verifiers (hashed first, so lengths never leak either). */
 export function verifiersMatch(a: string, b: string): boolean {
-  return nodeCrypto().timingSafeEqual(nodeCrypto().createHash('sha256').update(a).digest(), nodeCrypto().createHash('sha256').update(b).digest());
+  const { createHash, timingSafeEqual } = nodeCrypto();
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
